@@ -1,0 +1,4 @@
+"""Web pages of the coaching app."""
+
+app_name = "coaching"
+urlpatterns = []

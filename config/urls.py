@@ -1,0 +1,27 @@
+"""Top-level routes: pages per app, the v1 API, its schema and docs, SCIM, health."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+
+API_APPS = ["people", "pilots", "metrics", "coaching", "portfolio", "hrapi"]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("people/", include("people.urls")),
+    path("pilots/", include("pilots.urls")),
+    path("metrics/", include("metrics.urls")),
+    path("coaching/", include("coaching.urls")),
+    path("portfolio/", include("portfolio.urls")),
+    path("integrations/", include("hrapi.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include([path("", include(f"{app}.api_urls")) for app in API_APPS])),
+]

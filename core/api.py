@@ -1,0 +1,110 @@
+"""API conventions shared by every endpoint: one error shape and stable pagination."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+
+class InvalidRows(exceptions.APIException):
+    """A bulk request had bad rows: nothing was written; every bad row is reported."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_rows"
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("Some rows are invalid; nothing was written.")
+        self.errors = errors
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _flatten(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _flatten(value)]
+    return [str(detail)]
+
+
+def _field_messages(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(name): _flatten(value) for name, value in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def exception_handler(exc, context):
+    """Turn every error into `{"code", "message", "fields"?}`; bulk rows into `invalid_rows`."""
+    if isinstance(exc, InvalidRows):
+        return Response({"code": "invalid_rows", "errors": exc.errors}, status=400)
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "message": exc.message}
+        if exc.fields:
+            body["fields"] = exc.fields
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "code": "invalid",
+            "message": "The request has invalid fields.",
+            "fields": _field_messages(exc.detail),
+        }
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = {
+            "code": code if isinstance(code, str) else "error",
+            "message": " ".join(_flatten(detail)),
+        }
+    return response
+
+
+def _positive_int(request, name: str, maximum: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise exceptions.ValidationError({name: ["Must be a whole number of at least 1."]})
+    value = int(raw)
+    if maximum and value > maximum:
+        raise exceptions.ValidationError({name: [f"Must be at most {maximum}."]})
+    return value
+
+
+class StablePageNumberPagination(PageNumberPagination):
+    """Numbered pages; garbage in `page` or `page_size` is a 400, not a silent default."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        _positive_int(request, self.page_query_param)
+        _positive_int(request, self.page_size_query_param, self.max_page_size)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class IdCursorPagination(CursorPagination):
+    """Cursor pages keyed on id: a page costs the same at millions of rows as at thousands."""
+
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        _positive_int(request, self.page_size_query_param, self.max_page_size)
+        return super().paginate_queryset(queryset, request, view)

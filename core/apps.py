@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_role_groups(sender, **kwargs):
+    from core.roles import ensure_role_groups
+
+    ensure_role_groups()
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        # After the last app migrates, so every permission the groups need exists.
+        post_migrate.connect(_create_role_groups, dispatch_uid="core.role_groups")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HrapiConfig(AppConfig):
+    name = "hrapi"
+    verbose_name = "HR integration"

@@ -1,0 +1,72 @@
+"""API clients (HR systems) and their hashed bearer tokens."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+SCOPES = {
+    "people:read": "Read people and org units",
+    "people:write": "Create, update and deactivate people and org units",
+    "metrics:read": "Read metric definitions, observations, baselines and protected metrics",
+    "metrics:write": "Push observations and manage metric definitions",
+    "pilots:read": "Read pilots, workgroups, cycles and opportunities",
+    "pilots:write": "Act on pilots, cycles and opportunities",
+    "scim": "Provision users and groups through SCIM 2.0",
+}
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiClient(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    scopes = models.JSONField(default=list, help_text="Scopes this client may use.")
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def has_scope(self, scope: str) -> bool:
+        return self.revoked_at is None and scope in self.scopes
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the raw value is shown once at creation."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.client} {self.prefix}…"
+
+    @staticmethod
+    def generate() -> str:
+        return "rdf_" + secrets.token_urlsafe(32)

@@ -1,0 +1,31 @@
+"""One permission default for the whole API: machine clients need the view's scope; people
+need a login (what they may see is decided by the view's queryset, scoped to them)."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from hrapi.models import ApiClient
+
+
+def client_of(request) -> ApiClient | None:
+    return request.auth if isinstance(request.auth, ApiClient) else None
+
+
+class HasScopeOrUserPermission(BasePermission):
+    """Views name their scope family (`scope = "people"`): reads need `people:read`, writes
+    `people:write`. A view may set `scope_read` / `scope_write` to other scopes."""
+
+    message = "This token does not have the scope this endpoint needs."
+
+    def has_permission(self, request, view):
+        client = client_of(request)
+        if client is not None:
+            needed = required_scope(view, request.method)
+            return needed is not None and client.has_scope(needed)
+        return bool(request.user and request.user.is_authenticated)
+
+
+def required_scope(view, method: str) -> str | None:
+    family = getattr(view, "scope", None)
+    if method in SAFE_METHODS:
+        return getattr(view, "scope_read", None) or (family and f"{family}:read")
+    return getattr(view, "scope_write", None) or (family and f"{family}:write")

@@ -1,0 +1,4 @@
+"""Web pages of the hrapi app."""
+
+app_name = "hrapi"
+urlpatterns = []

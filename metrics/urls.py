@@ -1,0 +1,4 @@
+"""Web pages of the metrics app."""
+
+app_name = "metrics"
+urlpatterns = []

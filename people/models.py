@@ -1,0 +1,83 @@
+"""People and the organisation tree, both keyed by the HR system's external_id."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class OrgUnitKind(models.TextChoices):
+    DIVISION = "division", "Division"
+    DEPARTMENT = "department", "Department"
+    TEAM = "team", "Team"
+    OTHER = "other", "Other"
+
+
+class OrgUnit(models.Model):
+    external_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrgUnitKind.choices, default=OrgUnitKind.OTHER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="org_unit_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def with_relations(self):
+        return self.select_related("org_unit", "manager", "user")
+
+
+class Person(models.Model):
+    """An employee. Never deleted by HR feeds: deactivation keeps pilots, metrics and history."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name_plural = "people"
+        permissions = [("manage_people", "Manage people, metric definitions and API clients")]
+        indexes = [models.Index(Lower("email"), name="person_email_lower_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name

@@ -1,0 +1,4 @@
+"""Web pages of the people app."""
+
+app_name = "people"
+urlpatterns = []

@@ -1,0 +1,253 @@
+"""Pilots, their workgroups, ties, competing initiatives, charters and the scale decision."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from people.models import OrgUnit, Person
+
+
+class Approach(models.TextChoices):
+    WORK_REDEFINITION = "work_redefinition", "Work redefinition"
+    JOB_REDESIGN = "job_redesign", "Job redesign"
+
+
+class PilotStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    RUNNING = "running", "Running"
+    REVIEWING = "reviewing", "Reviewing"
+    SCALED = "scaled", "Scaled"
+    STOPPED = "stopped", "Stopped"
+
+
+class Pilot(models.Model):
+    name = models.CharField(max_length=200)
+    approach = models.CharField(max_length=32, choices=Approach.choices)
+    vision = models.TextField(help_text="What redefined work looks like for this group.")
+    pain_point = models.TextField(help_text="The operational pain point the pilot aims at.")
+    demonstration_project = models.TextField(
+        help_text="The first project that shows the new way of working on the pain point."
+    )
+    sponsor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sponsored_pilots")
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="pilots"
+    )
+    planned_start = models.DateField()
+    review_date = models.DateField()
+    patience_horizon_weeks = models.PositiveSmallIntegerField(
+        default=26, help_text="Weeks the sponsor commits to run the pilot before judging results."
+    )
+    baseline_window_weeks = models.PositiveSmallIntegerField(default=12)
+    grace_period_days = models.PositiveSmallIntegerField(default=90)
+
+    status = models.CharField(
+        max_length=16, choices=PilotStatus.choices, default=PilotStatus.DRAFT, db_index=True
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    premature_stop = models.BooleanField(default=False)
+    baseline_override_reason = models.TextField(
+        blank=True, help_text="Why the pilot started although some baselines had no data."
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_portfolio", "See every pilot in the portfolio")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_date__gte=models.F("planned_start")),
+                name="pilot_review_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(patience_horizon_weeks__gte=1), name="pilot_patience_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PilotTransition(models.Model):
+    """One lifecycle move: who took it, when and why. Written only by the lifecycle service."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=PilotStatus.choices)
+    to_status = models.CharField(max_length=16, choices=PilotStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.pilot}: {self.from_status} → {self.to_status}"
+
+
+class Workgroup(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="workgroups")
+    name = models.CharField(max_length=200)
+    supervisor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="supervised_workgroups"
+    )
+    members = models.ManyToManyField(
+        Person, through="WorkgroupMember", related_name="workgroups", blank=True
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Expected days between coaching cycles."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pilot_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="workgroup_name_unique_in_pilot"),
+            models.CheckConstraint(condition=models.Q(cadence_days__gte=1), name="cadence_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkgroupMember(models.Model):
+    workgroup = models.ForeignKey(Workgroup, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workgroup_id", "person__full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workgroup", "person"], name="member_once_per_workgroup")
+        ]
+
+
+class RunningAssignment(models.Model):
+    """A person's seat in a running pilot. One row per person at most: the database itself
+    refuses a second running workgroup. Rows exist from pilot start until the pilot ends."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="running_seat")
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="running_assignments"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+
+class TieFrequency(models.IntegerChoices):
+    RARELY = 1, "Rarely"
+    MONTHLY = 2, "Monthly"
+    WEEKLY = 3, "Weekly"
+    DAILY = 4, "Daily"
+
+
+class TieStrength(models.IntegerChoices):
+    WEAK = 1, "Weak"
+    MODERATE = 2, "Moderate"
+    STRONG = 3, "Strong"
+
+
+class Tie(models.Model):
+    """A dependency of the workgroup on another group or function."""
+
+    workgroup = models.ForeignKey(Workgroup, on_delete=models.CASCADE, related_name="ties")
+    counterpart = models.CharField(max_length=200, help_text="The other group or function.")
+    frequency = models.PositiveSmallIntegerField(choices=TieFrequency.choices)
+    strength = models.PositiveSmallIntegerField(choices=TieStrength.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workgroup_id", "counterpart", "id"]
+
+    def __str__(self):
+        return self.counterpart
+
+
+class CompetingInitiative(models.Model):
+    """Another initiative pulling on the same people's time."""
+
+    workgroup = models.ForeignKey(
+        Workgroup, on_delete=models.CASCADE, related_name="competing_initiatives"
+    )
+    name = models.CharField(max_length=200)
+    owner = models.CharField(max_length=200, blank=True)
+    time_share_percent = models.PositiveSmallIntegerField(
+        help_text="Share of the group's time the initiative takes, 0–100."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workgroup_id", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(time_share_percent__lte=100), name="time_share_at_most_100"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Charter(models.Model):
+    """The supervisor's acknowledgement and the sponsor's assurance, one per workgroup."""
+
+    workgroup = models.OneToOneField(Workgroup, on_delete=models.CASCADE, related_name="charter")
+    open_minded = models.BooleanField(default=False)
+    risk_tolerant = models.BooleanField(default=False)
+    customer_commitment = models.BooleanField(default=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assurance_confirmed_at = models.DateTimeField(null=True, blank=True)
+    assurance_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    @property
+    def is_complete(self) -> bool:
+        return self.signed_at is not None and self.assurance_confirmed_at is not None
+
+
+class Decision(models.TextChoices):
+    SCALE = "scale", "Scale"
+    ADAPT = "adapt", "Adapt and continue"
+    STOP = "stop", "Stop"
+
+
+class ScaleDecision(models.Model):
+    """The sponsor's decision at review. "Adapt" sends the pilot back to running, so a pilot
+    may collect several decisions; the latest one is the standing decision."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    lessons_learned = models.TextField()
+    capabilities_built = models.TextField(blank=True)
+    spread_to = models.ManyToManyField(OrgUnit, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_at", "id"]

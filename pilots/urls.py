@@ -1,0 +1,4 @@
+"""Web pages of the pilots app."""
+
+app_name = "pilots"
+urlpatterns = []

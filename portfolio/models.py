@@ -1,0 +1,1 @@
+"""Organisation settings for money conversion and the rollups behind the portfolio."""

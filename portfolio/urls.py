@@ -1,0 +1,4 @@
+"""Web pages of the portfolio app."""
+
+app_name = "portfolio"
+urlpatterns = []

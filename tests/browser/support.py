@@ -1,0 +1,20 @@
+"""Steps shared by browser tests."""
+
+import os
+
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def login(page, live_server, username: str, password: str | None = None) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or f"{username}-pw-123!")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot when SCREENSHOT_DIR is set, to look at what users see."""
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
