@@ -46,7 +46,9 @@ class Cycle(models.Model):
     learned = models.TextField(blank=True)
     surprised = models.TextField(blank=True)
     confidence = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="0–10: how confident the supervisor is the group is on track."
+        null=True,
+        blank=True,
+        help_text="0–10: how confident the supervisor is the group is on track.",
     )
     reflection_done_at = models.DateTimeField(null=True, blank=True)
 
@@ -89,7 +91,9 @@ class CycleAction(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=500)
     kind = models.CharField(max_length=12, choices=ActionKind.choices)
-    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -117,9 +121,15 @@ class Opportunity(models.Model):
     realised when addressed; efficiency may be in money or hours (converted at the org rate)."""
 
     workgroup = models.ForeignKey(Workgroup, on_delete=models.CASCADE, related_name="opportunities")
-    found_in = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="opportunities_found")
+    found_in = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="opportunities_found"
+    )
     addressed_in = models.ForeignKey(
-        Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="opportunities_addressed"
+        Cycle,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities_addressed",
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -131,8 +141,12 @@ class Opportunity(models.Model):
     efficiency_unit = models.CharField(
         max_length=8, choices=EffectUnit.choices, default=EffectUnit.MONEY
     )
-    estimated_efficiency = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    realised_efficiency = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    estimated_efficiency = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    realised_efficiency = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
     found_at = models.DateTimeField(auto_now_add=True)
     addressed_at = models.DateTimeField(null=True, blank=True)
     dropped_at = models.DateTimeField(null=True, blank=True)
@@ -172,3 +186,6 @@ class Reminder(models.Model):
                 fields=["kind", "recipient", "workgroup", "for_date"], name="reminder_once_a_day"
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient} on {self.for_date}"

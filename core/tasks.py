@@ -29,4 +29,6 @@ def health_probe(key: str) -> None:
 
     from django.core.cache import cache
 
-    cache.set(f"health-probe:{key}", {"pid": os.getpid(), "outbox": OutboxTask.objects.count()}, 300)
+    cache.set(
+        f"health-probe:{key}", {"pid": os.getpid(), "outbox": OutboxTask.objects.count()}, 300
+    )

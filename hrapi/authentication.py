@@ -27,8 +27,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
         token = (
             ApiToken.objects.select_related("client")
-            .filter(token_hash=hash_token(raw), revoked_at__isnull=True,
-                    client__revoked_at__isnull=True)
+            .filter(
+                token_hash=hash_token(raw), revoked_at__isnull=True, client__revoked_at__isnull=True
+            )
             .first()
         )
         if token is None:

@@ -29,3 +29,11 @@ def required_scope(view, method: str) -> str | None:
     if method in SAFE_METHODS:
         return getattr(view, "scope_read", None) or (family and f"{family}:read")
     return getattr(view, "scope_write", None) or (family and f"{family}:write")
+
+
+def visible(queryset, request):
+    """Scope a queryset to the caller: a machine client with the view's scope reads the whole
+    organisation; a person reads what the model's `visible_to(user)` allows."""
+    if client_of(request) is not None:
+        return queryset
+    return queryset.visible_to(request.user)

@@ -29,9 +29,7 @@ def api_client_create(*, name: str, scopes: list[str], by=None) -> tuple[ApiClie
 
 def api_token_issue(*, client: ApiClient) -> str:
     raw = ApiToken.generate()
-    ApiToken.objects.create(
-        client=client, prefix=raw[4:12], token_hash=hash_token(raw)
-    )
+    ApiToken.objects.create(client=client, prefix=raw[4:12], token_hash=hash_token(raw))
     return raw
 
 

@@ -89,8 +89,14 @@ class Observation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["metric", "subject_type", "subject_id", "period_start", "period_end",
-                        "source"],
+                fields=[
+                    "metric",
+                    "subject_type",
+                    "subject_id",
+                    "period_start",
+                    "period_end",
+                    "source",
+                ],
                 condition=models.Q(is_current=True),
                 name="observation_current_natural_key",
             ),
@@ -120,7 +126,10 @@ class Baseline(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="baselines")
     metric = models.ForeignKey(MetricDefinition, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(
-        max_digits=20, decimal_places=4, null=True, blank=True,
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text="Empty when the window had no data and the sponsor overrode the gap.",
     )
     observation_count = models.PositiveIntegerField()
@@ -164,3 +173,6 @@ class BelowBaselineAlert(models.Model):
                 name="below_baseline_alert_once",
             )
         ]
+
+    def __str__(self):
+        return f"{self.person} below baseline on {self.metric_id} from {self.period_start}"

@@ -8,10 +8,66 @@ from core.demo import DemoContext
 from core.roles import PORTFOLIO_GROUP, Role
 from people.models import OrgUnit, OrgUnitKind, Person
 
-FIRST = ("Ada Ben Chloe Dev Elif Femi Grace Hugo Ines Jon Kai Lena Mo Nia Omar Priya Quinn Rosa "
-         "Sami Tara Uma Viktor Wen Xena Yusuf Zoe Aiko Bruno Carmen Dara").split()
-LAST = ("Abbott Baker Costa Diaz Evans Fischer Garcia Haddad Ito Jensen Kowalski Larsen Moreau "
-        "Nakamura Okafor Petrov Quinn Rossi Singh Tanaka Ueda Varga Weber Xu Yilmaz Zhang").split()
+FIRST = [
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Femi",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kai",
+    "Lena",
+    "Mo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xena",
+    "Yusuf",
+    "Zoe",
+    "Aiko",
+    "Bruno",
+    "Carmen",
+    "Dara",
+]
+LAST = [
+    "Abbott",
+    "Baker",
+    "Costa",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Singh",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+]
 DIVISIONS = ["Operations", "Customer Service", "Finance", "Supply Chain"]
 DEPARTMENTS = ["Claims", "Billing", "Onboarding", "Logistics", "Planning", "Support", "Quality"]
 
@@ -38,14 +94,22 @@ def _org_units(rng) -> list[OrgUnit]:
     for d, division in enumerate(DIVISIONS, start=1):
         specs.append((f"DIV{d}", division, OrgUnitKind.DIVISION, "ORG"))
         for p, department in enumerate(rng.sample(DEPARTMENTS, 3), start=1):
-            specs.append((f"DEP{d}{p}", f"{division} · {department}", OrgUnitKind.DEPARTMENT, f"DIV{d}"))
+            specs.append(
+                (f"DEP{d}{p}", f"{division} · {department}", OrgUnitKind.DEPARTMENT, f"DIV{d}")
+            )
             for t in range(1, 4):
-                specs.append((f"TEAM{d}{p}{t}", f"{department} team {t}", OrgUnitKind.TEAM, f"DEP{d}{p}"))
-    existing = {u.external_id: u for u in OrgUnit.objects.filter(external_id__in=[s[0] for s in specs])}
+                specs.append(
+                    (f"TEAM{d}{p}{t}", f"{department} team {t}", OrgUnitKind.TEAM, f"DEP{d}{p}")
+                )
+    existing = {
+        u.external_id: u for u in OrgUnit.objects.filter(external_id__in=[s[0] for s in specs])
+    }
     for external_id, name, kind, parent_id in specs:  # parents come before children
         if external_id not in existing:
             existing[external_id] = OrgUnit.objects.create(
-                external_id=external_id, name=name, kind=kind,
+                external_id=external_id,
+                name=name,
+                kind=kind,
                 parent=existing[parent_id] if parent_id else None,
             )
     return [existing[s[0]] for s in specs if s[2] == OrgUnitKind.TEAM]
@@ -60,14 +124,21 @@ def _people(ctx: DemoContext, rng, teams: list[OrgUnit]) -> None:
         first, last = rng.choice(FIRST), rng.choice(LAST)
         team = teams[(n - 1) % len(teams)]
         if external_id not in known:
-            rows.append(Person(
-                external_id=external_id, full_name=f"{first} {last}", org_unit=team,
-                email=f"{first}.{last}.{n}@example.com".lower(),
-            ))
+            rows.append(
+                Person(
+                    external_id=external_id,
+                    full_name=f"{first} {last}",
+                    org_unit=team,
+                    email=f"{first}.{last}.{n}@example.com".lower(),
+                )
+            )
     Person.objects.bulk_create(rows, batch_size=2000)
     # Managers: each team's first person manages the rest; team leads report to E00001.
-    people = list(Person.objects.filter(external_id__regex=r"^E\d{5}$").order_by("external_id")
-                  .only("id", "org_unit_id", "manager_id", "external_id"))
+    people = list(
+        Person.objects.filter(external_id__regex=r"^E\d{5}$")
+        .order_by("external_id")
+        .only("id", "org_unit_id", "manager_id", "external_id")
+    )
     lead_of_team: dict[int, Person] = {}
     changed = []
     for person in people:
@@ -95,6 +166,7 @@ def _logins(ctx: DemoContext) -> None:
         Person.objects.filter(external_id=external_id, user__isnull=True).update(user=user)
     ctx.shared["demo_people"] = {
         p.user.username: p
-        for p in Person.objects.filter(user__username__in=[d[0] for d in DEMO_LOGINS])
-        .select_related("user")
+        for p in Person.objects.filter(
+            user__username__in=[d[0] for d in DEMO_LOGINS]
+        ).select_related("user")
     }

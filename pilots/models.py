@@ -21,6 +21,23 @@ class PilotStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
+class PilotQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which pilots a person may see (web and API alike):
+        the portfolio right sees all; otherwise sponsors, supervisors and members see theirs."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_perm("pilots.view_portfolio"):
+            return self
+        involved = Workgroup.objects.filter(
+            models.Q(supervisor__user=user) | models.Q(memberships__person__user=user)
+        ).values("pilot_id")
+        return self.filter(models.Q(sponsor__user=user) | models.Q(pk__in=involved))
+
+    def sponsored_by(self, user):
+        return self.filter(sponsor__user=user)
+
+
 class Pilot(models.Model):
     name = models.CharField(max_length=200)
     approach = models.CharField(max_length=32, choices=Approach.choices)
@@ -59,6 +76,8 @@ class Pilot(models.Model):
 
     history = HistoricalRecords()
 
+    objects = PilotQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("view_portfolio", "See every pilot in the portfolio")]
@@ -95,6 +114,15 @@ class PilotTransition(models.Model):
         return f"{self.pilot}: {self.from_status} → {self.to_status}"
 
 
+class WorkgroupQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Workgroups of the pilots the user may see (see PilotQuerySet.visible_to)."""
+        return self.filter(pilot__in=Pilot.objects.visible_to(user).values("pk"))
+
+    def coached_by(self, user):
+        return self.filter(supervisor__user=user)
+
+
 class Workgroup(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="workgroups")
     name = models.CharField(max_length=200)
@@ -111,11 +139,17 @@ class Workgroup(models.Model):
 
     history = HistoricalRecords()
 
+    objects = WorkgroupQuerySet.as_manager()
+
     class Meta:
         ordering = ["pilot_id", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["pilot", "name"], name="workgroup_name_unique_in_pilot"),
-            models.CheckConstraint(condition=models.Q(cadence_days__gte=1), name="cadence_positive"),
+            models.UniqueConstraint(
+                fields=["pilot", "name"], name="workgroup_name_unique_in_pilot"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cadence_days__gte=1), name="cadence_positive"
+            ),
         ]
 
     def __str__(self):
@@ -132,8 +166,13 @@ class WorkgroupMember(models.Model):
     class Meta:
         ordering = ["workgroup_id", "person__full_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["workgroup", "person"], name="member_once_per_workgroup")
+            models.UniqueConstraint(
+                fields=["workgroup", "person"], name="member_once_per_workgroup"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.person} in {self.workgroup}"
 
 
 class RunningAssignment(models.Model):
@@ -145,6 +184,9 @@ class RunningAssignment(models.Model):
         Workgroup, on_delete=models.CASCADE, related_name="running_assignments"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.person} running in {self.workgroup}"
 
 
 class TieFrequency(models.IntegerChoices):
@@ -222,6 +264,9 @@ class Charter(models.Model):
 
     history = HistoricalRecords()
 
+    def __str__(self):
+        return f"Charter of {self.workgroup}"
+
     @property
     def is_complete(self) -> bool:
         return self.signed_at is not None and self.assurance_confirmed_at is not None
@@ -251,3 +296,6 @@ class ScaleDecision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} for {self.pilot}"

@@ -50,11 +50,16 @@ def org(db):
 
 
 def _user_with_person(username: str, groups: list[str], org_unit, external_id: str) -> User:
-    user = User.objects.create_user(username=username, password=f"{username}-pw-123!", email=f"{username}@example.com")
+    user = User.objects.create_user(
+        username=username, password=f"{username}-pw-123!", email=f"{username}@example.com"
+    )
     user.groups.add(*[Group.objects.get(name=g) for g in groups])
     Person.objects.create(
-        external_id=external_id, full_name=username.capitalize(), email=user.email,
-        org_unit=org_unit, user=user,
+        external_id=external_id,
+        full_name=username.capitalize(),
+        email=user.email,
+        org_unit=org_unit,
+        user=user,
     )
     return user
 
@@ -107,7 +112,9 @@ def client_with_scopes(db):
     """Factory: an APIClient authenticated as a machine client holding the given scopes."""
 
     def make(*scopes: str, name: str | None = None) -> APIClient:
-        client, raw = api_client_create(name=name or f"hr-{'-'.join(scopes) or 'none'}", scopes=list(scopes))
+        client, raw = api_client_create(
+            name=name or f"hr-{'-'.join(scopes) or 'none'}", scopes=list(scopes)
+        )
         api_client = APIClient()
         api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         api_client.api_client = client

@@ -27,7 +27,9 @@ def test_commands_match_what_ci_runs():
     assert "gunicorn config.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
-    assert "celery -A config worker" in (Path(__file__).resolve().parents[2] / ".ci/run").read_text()
+    assert (
+        "celery -A config worker" in (Path(__file__).resolve().parents[2] / ".ci/run").read_text()
+    )
 
 
 def test_production_mode_with_named_volumes_and_redis_append_only():

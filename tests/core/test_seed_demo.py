@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot():
-    return list(Person.objects.order_by("external_id").values_list("external_id", "full_name", "manager__external_id"))
+    return list(
+        Person.objects.order_by("external_id").values_list(
+            "external_id", "full_name", "manager__external_id"
+        )
+    )
 
 
 def test_builds_an_organisation_with_managers_and_role_logins(capsys):

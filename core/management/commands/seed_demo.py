@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--pilots", type=int, default=8, help="Pilots (0–2000).")
         parser.add_argument("--months", type=int, default=9, help="Months of history (1–36).")
         parser.add_argument(
-            "--reset-logins", action="store_true",
+            "--reset-logins",
+            action="store_true",
             help="Give the demo logins new passwords and print them again.",
         )
 
