@@ -4,8 +4,10 @@ import importlib
 import random
 from dataclasses import dataclass, field
 
-# Each module's `seed(ctx)` must be idempotent: a second run changes nothing.
-DEMO_STEPS = ["people.demo", "pilots.demo", "metrics.demo", "coaching.demo", "portfolio.demo"]
+# Each module's `seed(ctx)` must be idempotent: a second run changes nothing. Metrics come
+# before pilots so that supervisors have performance history when their pilots start (and
+# baselines freeze from real data); pilot- and workgroup-level outcomes come with portfolio.
+DEMO_STEPS = ["people.demo", "metrics.demo", "pilots.demo", "coaching.demo", "portfolio.demo"]
 
 
 @dataclass

@@ -151,6 +151,12 @@ def _people(ctx: DemoContext, rng, teams: list[OrgUnit]) -> None:
             changed.append(person)
     Person.objects.bulk_update(changed, ["manager"], batch_size=2000)
     ctx.shared["people_ids"] = [p.pk for p in people]
+    # Team leads coach the pilot workgroups; the demo supervisors come first.
+    leads = [p.pk for p in lead_of_team.values() if p.pk != people[0].pk]
+    demo_supervisors = [p.pk for p in people if p.external_id in ("E00003", "E00004")]
+    ctx.shared["supervisor_candidates"] = demo_supervisors + [
+        pk for pk in leads if pk not in demo_supervisors
+    ]
 
 
 def _logins(ctx: DemoContext) -> None:
