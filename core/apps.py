@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After the last app migrates, so every permission the groups need exists.
         post_migrate.connect(_create_role_groups, dispatch_uid="core.role_groups")
+        # Register every app's tasks in web processes too, so the outbox can publish by name
+        # (Celery's autodiscovery otherwise runs only when a worker starts).
+        from config.celery import app
+
+        app.loader.import_default_modules()
