@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 
 
 def _create_role_groups(sender, **kwargs):
@@ -17,6 +18,4 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_create_role_groups, dispatch_uid="core.role_groups")
         # Register every app's tasks in web processes too, so the outbox can publish by name
         # (Celery's autodiscovery otherwise runs only when a worker starts).
-        from config.celery import app
-
-        app.loader.import_default_modules()
+        autodiscover_modules("tasks")
