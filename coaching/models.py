@@ -3,10 +3,29 @@ opportunities they surface, and cadence reminders."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from core.roles import sees_portfolio
 from metrics.models import Observation
 from people.models import Person
 from pilots.models import Workgroup
+
+
+def workgroups_in_coaching_view(user):
+    """The workgroups whose coaching a user may read: the ones they coach, the ones of pilots
+    they sponsor, every one with the portfolio right. Members and other supervisors of the
+    same pilot see none (cycles are the supervisor's working notes)."""
+    visible = Workgroup.objects.visible_to(user)
+    if not user.is_authenticated or sees_portfolio(user):
+        return visible
+    return visible.filter(models.Q(supervisor__user=user) | models.Q(pilot__sponsor__user=user))
+
+
+class CoachingQuerySet(models.QuerySet):
+    """Cycles, opportunities and reminders are read through their workgroup's visibility."""
+
+    def visible_to(self, user):
+        return self.filter(workgroup__in=workgroups_in_coaching_view(user).values("pk"))
 
 
 class Stage(models.TextChoices):
@@ -21,6 +40,14 @@ class Stage(models.TextChoices):
 OPEN_STAGES = [Stage.DATA, Stage.ACTION, Stage.REFLECTION, Stage.ADAPTATION]
 
 
+class CycleQuerySet(CoachingQuerySet):
+    def open(self):
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def completed(self):
+        return self.filter(stage=Stage.COMPLETED)
+
+
 class Cycle(models.Model):
     """One coaching cycle of a workgroup. `stage` is the stage being worked on; each stage's
     `*_done_at` is set when the supervisor saves it and moves on, never reopened."""
@@ -28,10 +55,14 @@ class Cycle(models.Model):
     workgroup = models.ForeignKey(Workgroup, on_delete=models.CASCADE, related_name="cycles")
     number = models.PositiveIntegerField()
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.DATA)
-    previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycle"
+    # The last *completed* cycle when this one started: its `changes_next` is this cycle's
+    # starting point. A ForeignKey, not one-to-one: after an abandoned cycle the next one
+    # starts from the same completed cycle again.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles"
     )
-    started_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add so the demo (and imports) can replay history.
+    started_at = models.DateTimeField(default=timezone.now)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -58,6 +89,8 @@ class Cycle(models.Model):
     abandoned_at = models.DateTimeField(null=True, blank=True)
     abandon_reason = models.TextField(blank=True)
 
+    objects = CycleQuerySet.as_manager()
+
     class Meta:
         ordering = ["workgroup_id", "-number"]
         constraints = [
@@ -81,6 +114,11 @@ class Cycle(models.Model):
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
 
+    @property
+    def starting_point(self) -> str:
+        """What the previous completed cycle said would change next."""
+        return self.previous.changes_next if self.previous_id else ""
+
 
 class ActionKind(models.TextChoices):
     TASK = "task", "Task work"
@@ -96,7 +134,7 @@ class CycleAction(models.Model):
     )
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["cycle_id", "created_at", "id"]
@@ -147,10 +185,12 @@ class Opportunity(models.Model):
     realised_efficiency = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
-    found_at = models.DateTimeField(auto_now_add=True)
+    found_at = models.DateTimeField(default=timezone.now)
     addressed_at = models.DateTimeField(null=True, blank=True)
     dropped_at = models.DateTimeField(null=True, blank=True)
     drop_reason = models.TextField(blank=True)
+
+    objects = CoachingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-found_at", "-id"]
@@ -166,6 +206,14 @@ class ReminderKind(models.TextChoices):
     DIGEST = "digest", "Sponsor weekly digest"
 
 
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A person's own reminders only, whoever else may read the workgroup."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient__user=user)
+
+
 class Reminder(models.Model):
     """A reminder sent (or shown) once: unique per recipient, kind, workgroup and day."""
 
@@ -179,12 +227,21 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ReminderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-for_date", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "recipient", "workgroup", "for_date"], name="reminder_once_a_day"
-            )
+            ),
+            # NULLs are distinct in the constraint above, so digests (no workgroup) get their
+            # own: `for_date` of a digest is the Monday of its week → one digest a week.
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "for_date"],
+                condition=models.Q(workgroup__isnull=True),
+                name="reminder_digest_once_a_week",
+            ),
         ]
 
     def __str__(self):
