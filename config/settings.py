@@ -258,6 +258,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+# A page that says plainly the account is locked, for how long, and what to do (HTTP 429).
+AXES_LOCKOUT_CALLABLE = "core.lockout.locked_out_response"
 
 LOGGING = {
     "version": 1,

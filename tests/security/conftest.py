@@ -1,0 +1,46 @@
+"""Run Django in production mode in a child process: settings are read once at import, so
+`DEBUG=false` can only be tested honestly in a fresh interpreter."""
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The test process's own settings must not leak into "production" (the async flag is set by
+# tests/conftest.py for Playwright and is itself a deploy-check error).
+PRIVATE_TO_TESTS = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def random_secret_key() -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(50))
+
+
+@pytest.fixture
+def run_production():
+    """Factory: run a Python snippet or manage.py command with DEBUG=false and the given env."""
+
+    def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+        child_env = {k: v for k, v in os.environ.items() if k not in PRIVATE_TO_TESTS}
+        child_env.update({"DEBUG": "false", **env})
+        return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=child_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
