@@ -28,6 +28,10 @@ class ApiClientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
+    def with_last_used(self):
+        """Annotate `last_used_at`: the latest use of any of the client's tokens."""
+        return self.annotate(last_used_at=models.Max("tokens__last_used_at"))
+
 
 class ApiClient(models.Model):
     name = models.CharField(max_length=100, unique=True)

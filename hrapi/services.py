@@ -21,6 +21,9 @@ def _checked_scopes(scopes: list[str]) -> list[str]:
 @transaction.atomic
 def api_client_create(*, name: str, scopes: list[str], by=None) -> tuple[ApiClient, str]:
     """Create a client and its first token. Returns the raw token, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Give the client a name.", code="invalid", fields={"name": ["Required."]})
     if ApiClient.objects.filter(name=name).exists():
         raise DomainError(f"An API client named {name!r} already exists.", code="duplicate")
     client = ApiClient.objects.create(name=name, scopes=_checked_scopes(scopes), created_by=by)

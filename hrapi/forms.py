@@ -1,0 +1,17 @@
+"""Forms for API clients: scopes as checkboxes, so nobody types a scope name by hand."""
+
+from django import forms
+
+from hrapi.models import SCOPES, ApiClient
+
+SCOPE_CHOICES = [(scope, f"{scope} — {label}") for scope, label in SCOPES.items()]
+
+
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "contact_email", "scopes"]
