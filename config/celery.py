@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,4 +14,15 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Re-publishes tasks whose broker send failed (Redis down at commit time): nothing is lost.
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # Supervisors get their overdue-cycle reminder at the start of the working day; the
+    # reminder rows are unique per workgroup and day, so a second run sends nothing.
+    "coaching-overdue-reminders": {
+        "task": "coaching.tasks.raise_overdue_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Sponsors read one coaching digest on Monday morning (one per sponsor per week).
+    "coaching-sponsor-digest": {
+        "task": "coaching.tasks.raise_sponsor_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }

@@ -1,0 +1,76 @@
+"""Reminders: one per overdue workgroup per day, one email even if the task runs twice,
+and one digest per sponsor per week."""
+
+import pytest
+from django.core import mail
+
+from coaching import reminders, tasks
+from coaching.models import Reminder, ReminderKind
+
+from .conftest import make_pilot, make_workgroup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_task(django_capture_on_commit_callbacks):
+    """Run a beat task as the worker would: the emails it queues publish after commit."""
+
+    def run(task):
+        with django_capture_on_commit_callbacks(execute=True):
+            task.apply()
+
+    return run
+
+
+@pytest.fixture
+def overdue_group(bob, carol):
+    return make_workgroup(make_pilot(bob, started_days_ago=30), carol)
+
+
+def test_the_daily_task_run_twice_sends_one_email(overdue_group, carol, run_task):
+    run_task(tasks.raise_overdue_reminders)
+    run_task(tasks.raise_overdue_reminders)
+    reminder = Reminder.objects.get()
+    assert (reminder.kind, reminder.recipient, reminder.workgroup) == (
+        ReminderKind.OVERDUE,
+        carol.person,
+        overdue_group,
+    )
+    assert reminder.emailed_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [carol.email]
+    assert "30 days" in mail.outbox[0].body
+
+
+def test_a_group_on_cadence_gets_no_reminder(bob, carol, run_task):
+    make_workgroup(make_pilot(bob, started_days_ago=14), carol)
+    run_task(tasks.raise_overdue_reminders)
+    assert not Reminder.objects.exists() and not mail.outbox
+
+
+def test_an_emailed_reminder_is_not_emailed_again(overdue_group):
+    (reminder_id,) = reminders.reminders_raise_overdue()
+    assert reminders.reminder_email(reminder_id=reminder_id) is True
+    assert reminders.reminder_email(reminder_id=reminder_id) is False
+    assert len(mail.outbox) == 1
+
+
+def test_the_sponsor_gets_one_digest_a_week(overdue_group, bob, run_task):
+    run_task(tasks.raise_sponsor_digests)
+    run_task(tasks.raise_sponsor_digests)
+    digest = Reminder.objects.get(kind=ReminderKind.DIGEST)
+    assert digest.recipient == bob.person and digest.workgroup is None
+    assert "overdue groups: Triage" in digest.message
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [bob.email]
+
+
+def test_the_database_refuses_a_second_digest_in_the_same_week(overdue_group, bob):
+    from django.db import IntegrityError, transaction
+
+    reminders.digests_raise()
+    digest = Reminder.objects.get(kind=ReminderKind.DIGEST)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(
+            kind=ReminderKind.DIGEST, recipient=bob.person, for_date=digest.for_date, message="x"
+        )
