@@ -35,3 +35,18 @@ class OutboxTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name}({self.kwargs})"
+
+
+class ProbeRun(models.Model):
+    """One run of the `core.tasks.slow_probe` diagnostic: how often a worker started it and how
+    often it completed (exactly once, even when a worker dies mid-task)."""
+
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completions = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"probe {self.pk} ({self.completions} completions)"

@@ -1,15 +1,29 @@
-"""Periodic housekeeping for the task outbox."""
+"""Periodic housekeeping for the task outbox, the worker health probe, and a slow diagnostic
+task that proves a killed worker's task still runs exactly once."""
 
+import os
+import time
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import F
 from django.utils import timezone
 
-from core.models import OutboxTask
+from core.models import OutboxTask, ProbeRun
 from core.outbox import publish
 
+# Every task in Redefine is declared like this: late acknowledgement so a crash mid-task
+# redelivers it, bounded retries with backoff and jitter for transient errors only.
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": 5,
+    "retry_backoff": True,
+    "retry_jitter": True,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(**TASK_OPTIONS)
 def outbox_sweep(older_than_seconds: int = 30, limit: int = 500) -> int:
     """Publish the tasks that could not be sent at commit time (broker down). Returns how many."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
@@ -22,13 +36,26 @@ def outbox_sweep(older_than_seconds: int = 30, limit: int = 500) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task(**TASK_OPTIONS)
 def health_probe(key: str) -> None:
     """Proves a worker is consuming: touches the database and leaves a mark in the cache."""
-    import os
-
     from django.core.cache import cache
 
     cache.set(
         f"health-probe:{key}", {"pid": os.getpid(), "outbox": OutboxTask.objects.count()}, 300
+    )
+
+
+@shared_task(**TASK_OPTIONS, time_limit=120, soft_time_limit=110)
+def slow_probe(run_id: int, seconds: float = 0) -> None:
+    """Diagnostic: claims its ProbeRun, works for `seconds`, then records completion once.
+    A redelivery after a crash starts again; a delivery after completion does nothing."""
+    claimed = ProbeRun.objects.filter(pk=run_id, completed_at__isnull=True).update(
+        attempts=F("attempts") + 1, worker_pid=os.getpid()
+    )
+    if not claimed:
+        return
+    time.sleep(seconds)
+    ProbeRun.objects.filter(pk=run_id, completed_at__isnull=True).update(
+        completed_at=timezone.now(), completions=F("completions") + 1
     )
