@@ -6,7 +6,9 @@ counted on the calendar of TIME_ZONE: started on the 10th with a 14-day cadence,
 due on the 24th and overdue from the 25th.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func
 from django.utils import timezone
@@ -47,3 +49,42 @@ def days_since(reference: datetime | None, today: date) -> int | None:
 def week_start(day: date) -> date:
     """The Monday of `day`'s week: the date a weekly digest is filed under."""
     return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class StripSegment:
+    """One stretch between cycle starts on the cadence strip, in percent of the strip."""
+
+    left: float
+    width: float
+    days: int
+    late: bool
+    start: date
+    end: date
+    current: bool
+
+
+def cadence_strip(
+    *, origin: date, starts: list[date], today: date, cadence_days: int
+) -> list[StripSegment]:
+    """The gaps between consecutive cycle starts from `origin` (the pilot's start) to today;
+    a gap longer than the cadence is late. The last gap is the one still running."""
+    points = [origin, *sorted(d for d in starts if origin <= d <= today), today]
+    span = max((today - origin).days, 1)
+    segments = []
+    for n, (start, end) in enumerate(pairwise(points)):
+        days = (end - start).days
+        if days == 0 and n < len(points) - 2:
+            continue  # two cycles started the same day (one abandoned): no gap to draw
+        segments.append(
+            StripSegment(
+                left=round((start - origin).days / span * 100, 2),
+                width=round(max(days, 0.4) / span * 100, 2),
+                days=days,
+                late=days > cadence_days,
+                start=start,
+                end=end,
+                current=n == len(points) - 2,
+            )
+        )
+    return segments

@@ -29,7 +29,20 @@ from coaching.models import (
     Reminder,
     workgroups_in_coaching_view,
 )
+from metrics.models import Observation, SubjectType
 from pilots.models import PilotStatus, Workgroup
+
+
+def linkable_observations(workgroup: Workgroup) -> QuerySet[Observation]:
+    """Current observations about the workgroup's people, the workgroup or its pilot: the
+    ones a cycle's data stage may link to."""
+    people = workgroup.memberships.values("person_id")
+    return Observation.objects.filter(
+        Q(subject_type=SubjectType.PERSON, subject_id=workgroup.supervisor_id)
+        | Q(subject_type=SubjectType.PERSON, subject_id__in=people)
+        | Q(subject_type=SubjectType.WORKGROUP, subject_id=workgroup.pk)
+        | Q(subject_type=SubjectType.PILOT, subject_id=workgroup.pilot_id)
+    )
 
 
 def with_cadence(queryset: QuerySet[Workgroup], *, today: date | None = None) -> QuerySet:

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from coaching.models import (
@@ -23,8 +22,8 @@ from coaching.models import (
     OpportunityStatus,
     Stage,
 )
+from coaching.selectors import linkable_observations
 from core.errors import DomainError, NotAllowed, StateConflict
-from metrics.models import Observation, SubjectType
 from people.models import Person
 from pilots.models import PilotStatus, Workgroup
 
@@ -46,8 +45,8 @@ def _require_supervisor(*, workgroup: Workgroup, by) -> None:
 def _require_stage(cycle: Cycle, stage: str, doing: str) -> None:
     if cycle.stage != stage:
         raise StateConflict(
-            f"{doing} is only possible during the {Stage(stage).label.lower()} stage; "
-            f"this cycle is at {cycle.get_stage_display().lower()}.",
+            f"{doing} is only possible during the {stage} stage; "
+            f"this cycle is at the {cycle.stage} stage.",
             code="wrong_stage",
         )
 
@@ -101,18 +100,6 @@ def cycle_start(*, workgroup: Workgroup, by, at: datetime | None = None) -> Cycl
         ) from exc
 
 
-def _linkable_observations(workgroup: Workgroup, ids: set[int]) -> list[Observation]:
-    """Observations about the workgroup's people, the workgroup itself or its pilot."""
-    people = {workgroup.supervisor_id, *workgroup.memberships.values_list("person_id", flat=True)}
-    return list(
-        Observation.objects.filter(pk__in=ids).filter(
-            Q(subject_type=SubjectType.PERSON, subject_id__in=people)
-            | Q(subject_type=SubjectType.WORKGROUP, subject_id=workgroup.pk)
-            | Q(subject_type=SubjectType.PILOT, subject_id=workgroup.pilot_id)
-        )
-    )
-
-
 @transaction.atomic
 def cycle_save_data(
     *,
@@ -127,7 +114,7 @@ def cycle_save_data(
     _require_supervisor(workgroup=cycle.workgroup, by=by)
     _require_stage(cycle, Stage.DATA, "Saving the data")
     wanted = set(observation_ids)
-    linked = _linkable_observations(cycle.workgroup, wanted)
+    linked = list(linkable_observations(cycle.workgroup).filter(pk__in=wanted))
     unknown = sorted(wanted - {o.pk for o in linked})
     if unknown:
         message = f"Not observations of this workgroup, its people or its pilot: {unknown}."
@@ -224,7 +211,7 @@ def _stage_is_complete(cycle: Cycle) -> None:
         missing["changes_next"] = ["Say what changes next."]
     if missing:
         raise DomainError(
-            f"The {cycle.get_stage_display().lower()} stage is not complete yet.",
+            f"The {cycle.stage} stage is not complete yet.",
             code="stage_incomplete",
             fields=missing,
         )
@@ -246,11 +233,11 @@ def cycle_complete_stage(
                 "Unknown stage.", code="invalid", fields={"stage": ["Unknown stage."]}
             )
         done = STAGE_ORDER.index(stage) < STAGE_ORDER.index(cycle.stage)
-        raise StateConflict(
-            f"The {Stage(stage).label.lower()} stage "
-            + ("is already done and cannot be reopened." if done else "cannot be skipped to."),
-            code="stage_already_done" if done else "stage_skipped",
-        )
+        if done:
+            message = f"The {stage} stage is done and cannot be reopened."
+        else:
+            message = f"No skipping to the {stage} stage: this cycle is at {cycle.stage}."
+        raise StateConflict(message, code="stage_already_done" if done else "stage_skipped")
     _stage_is_complete(cycle)
     done_field = DONE_AT_FIELD[cycle.stage]
     setattr(cycle, done_field, at or timezone.now())
