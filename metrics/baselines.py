@@ -1,10 +1,166 @@
-"""Freezing baselines at pilot start, re-baselining, and the protection rule."""
+"""Freezing baselines at pilot start and re-baselining: the promise that a pilot never counts
+against a supervisor's performance metrics starts here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Avg, Count, OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from core.errors import DomainError, NotAllowed
+from hrapi.events import BASELINE_FROZEN, BASELINE_REBASELINED, publish_event
+from metrics.models import Aggregation, Baseline, MetricDefinition, Observation
+from people.models import Person
+from pilots.models import Pilot, Workgroup
+
+FOUR_PLACES = Decimal("0.0001")
 
 
+def baseline_window(pilot: Pilot, start: dt.date) -> tuple[dt.date, dt.date]:
+    """[start − baseline_window_weeks, start), as inclusive dates."""
+    return start - dt.timedelta(weeks=pilot.baseline_window_weeks), start - dt.timedelta(days=1)
+
+
+def window_aggregates(
+    *, person_ids, aggregations: dict[int, str], window_start: dt.date, window_end: dt.date
+) -> dict[tuple[int, int], tuple[Decimal, int]]:
+    """(person id, metric id) → (value by the metric's aggregation, observation count) over
+    current person observations whose whole period lies in the window. One query for every
+    supervisor and metric: mean, sum and the latest value are computed side by side."""
+    in_window = Observation.objects.current().persons().within(window_start, window_end)
+    latest = (
+        in_window.filter(subject_id=OuterRef("subject_id"), metric_id=OuterRef("metric_id"))
+        .order_by("-period_end", "-period_start", "-id")
+        .values("value")[:1]
+    )
+    rows = (
+        in_window.filter(subject_id__in=person_ids, metric_id__in=list(aggregations))
+        .order_by()
+        .values("subject_id", "metric_id")
+        .annotate(n=Count("id"), mean=Avg("value"), total=Sum("value"), last=Subquery(latest))
+        .values_list("subject_id", "metric_id", "n", "mean", "total", "last")
+    )
+    found = {}
+    for person_id, metric_id, n, mean, total, last in rows:
+        picked = {Aggregation.MEAN: mean, Aggregation.SUM: total, Aggregation.LAST: last}
+        value = picked[aggregations[metric_id]]
+        found[(person_id, metric_id)] = (Decimal(value).quantize(FOUR_PLACES), n)
+    return found
+
+
+def _supervisor_ids(pilot: Pilot) -> list[int]:
+    return sorted(
+        set(Workgroup.objects.filter(pilot=pilot).values_list("supervisor_id", flat=True))
+    )
+
+
+@transaction.atomic
 def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -> None:
     """Freeze every supervisor's performance metrics for `pilot`, inside the caller's
-    transaction (pilot start). Raises core.errors.DomainError(code="baseline_missing_data")
-    when data is missing and no override reason is given.
+    transaction (pilot start). Idempotent: a pilot that already has baselines is left as is.
 
-    Placeholder until the metrics capability lands: freezes nothing.
+    Raises DomainError(code="baseline_missing_data") listing the gaps when some supervisor has
+    no observation of some metric in the window, unless `override_reason` is given: then the
+    gaps are stored as baselines with no value and a count of 0, so they stay visible.
     """
+    if Baseline.objects.filter(pilot=pilot).exists():
+        return
+    start = timezone.localdate(frozen_at)
+    window_start, window_end = baseline_window(pilot, start)
+    supervisors = _supervisor_ids(pilot)
+    metrics = list(MetricDefinition.objects.performance().values_list("pk", "key", "aggregation"))
+    found = window_aggregates(
+        person_ids=supervisors,
+        aggregations={pk: aggregation for pk, _, aggregation in metrics},
+        window_start=window_start,
+        window_end=window_end,
+    )
+    gaps = [(p, m[1]) for p in supervisors for m in metrics if (p, m[0]) not in found]
+    if gaps and not override_reason.strip():
+        raise _missing_data(gaps, window_start, window_end)
+    if gaps:
+        pilot.baseline_override_reason = override_reason.strip()
+        pilot.save(update_fields=["baseline_override_reason", "updated_at"])
+    Baseline.objects.bulk_create(
+        Baseline(
+            pilot=pilot,
+            person_id=person_id,
+            metric_id=metric_id,
+            value=found.get((person_id, metric_id), (None, 0))[0],
+            observation_count=found.get((person_id, metric_id), (None, 0))[1],
+            window_start=window_start,
+            window_end=window_end,
+            frozen_at=frozen_at,
+            version=1,
+        )
+        for person_id in supervisors
+        for metric_id, _, _ in metrics
+    )
+    publish_event(BASELINE_FROZEN, pilot_id=pilot.pk)
+
+
+def _missing_data(gaps, window_start, window_end) -> DomainError:
+    names = dict(
+        Person.objects.filter(pk__in={p for p, _ in gaps}).values_list("pk", "external_id")
+    )
+    fields: dict[str, list[str]] = {}
+    for person_id, key in gaps:
+        fields.setdefault(names[person_id], []).append(
+            f"No {key} observations between {window_start} and {window_end}."
+        )
+    return DomainError(
+        "Some supervisors have no performance data in the baseline window. Add the data, or "
+        "start with a written reason for overriding the gap.",
+        code="baseline_missing_data",
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def baseline_rebaseline(
+    *, pilot: Pilot, person: Person, metric: MetricDefinition, by, reason: str
+) -> Baseline:
+    """Add version n+1 of one supervisor's baseline, recomputed from the original window
+    (corrections made since are taken in). Only the sponsor may; a reason is required."""
+    if pilot.sponsor.user_id is None or pilot.sponsor.user_id != by.pk:
+        raise NotAllowed("Only the pilot's sponsor may re-baseline.")
+    if not reason or not reason.strip():
+        raise DomainError(
+            "Say why the baseline changes.",
+            code="invalid",
+            fields={"reason": ["This field is required."]},
+        )
+    latest = (
+        Baseline.objects.select_for_update()
+        .filter(pilot=pilot, person=person, metric=metric)
+        .order_by("-version")
+        .first()
+    )
+    if latest is None:
+        raise DomainError(
+            "This supervisor has no frozen baseline for this metric in this pilot.",
+            code="baseline_not_frozen",
+        )
+    value, count = window_aggregates(
+        person_ids=[person.pk],
+        aggregations={metric.pk: metric.aggregation},
+        window_start=latest.window_start,
+        window_end=latest.window_end,
+    ).get((person.pk, metric.pk), (None, 0))
+    baseline = Baseline.objects.create(
+        pilot=pilot,
+        person=person,
+        metric=metric,
+        value=value,
+        observation_count=count,
+        window_start=latest.window_start,
+        window_end=latest.window_end,
+        frozen_at=timezone.now(),
+        version=latest.version + 1,
+        reason=reason.strip(),
+    )
+    publish_event(BASELINE_REBASELINED, pilot_id=pilot.pk, baseline_id=baseline.pk)
+    return baseline

@@ -1,5 +1,6 @@
 """Metric definitions, append-only observations, frozen baselines and below-baseline alerts."""
 
+from django.conf import settings
 from django.db import models
 
 from people.models import Person
@@ -23,6 +24,11 @@ class Aggregation(models.TextChoices):
     LAST = "last", "Last"
 
 
+class MetricDefinitionQuerySet(models.QuerySet):
+    def performance(self):
+        return self.filter(kind=MetricKind.PERFORMANCE, active=True)
+
+
 class MetricDefinition(models.Model):
     key = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -34,6 +40,8 @@ class MetricDefinition(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MetricDefinitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -54,12 +62,49 @@ class SubjectType(models.TextChoices):
     PILOT = "pilot", "Pilot"
 
 
+class ImmutableRow(Exception):
+    """An attempt to change or delete a row the domain declares immutable."""
+
+
+# The only columns a supersede may touch on an existing observation.
+SUPERSEDE_FIELDS = frozenset({"is_current", "superseded_at"})
+
+
 class ObservationQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
     def for_person(self, person):
         return self.filter(subject_type=SubjectType.PERSON, subject_id=person.pk)
+
+    def persons(self):
+        return self.filter(subject_type=SubjectType.PERSON)
+
+    def within(self, start, end):
+        """Observations whose whole period lies inside [start, end] (both inclusive)."""
+        return self.filter(period_start__gte=start, period_end__lte=end)
+
+    def visible_to(self, user):
+        """HR admins and portfolio leaders read every observation; a supervisor reads the
+        observations about themselves; everybody else reads none."""
+        from core.roles import is_hr_admin, sees_portfolio
+
+        if is_hr_admin(user) or sees_portfolio(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            subject_type=SubjectType.PERSON,
+            subject_id__in=Person.objects.filter(user=user).values("pk"),
+        )
+
+    def update(self, **kwargs):
+        if set(kwargs) - SUPERSEDE_FIELDS or kwargs.get("is_current", False):
+            raise ImmutableRow("Observations are append-only: only a supersede may change a row.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableRow("Observations are append-only and are never deleted.")
 
 
 class Observation(models.Model):
@@ -87,6 +132,7 @@ class Observation(models.Model):
     objects = ObservationQuerySet.as_manager()
 
     class Meta:
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=[
@@ -116,6 +162,45 @@ class Observation(models.Model):
     def __str__(self):
         return f"{self.metric_id} {self.subject_type}:{self.subject_id} {self.period_start}"
 
+    def save(self, *args, **kwargs):
+        """New rows are inserted; an existing row may only be flipped to superseded."""
+        if not self._state.adding:
+            fields = set(kwargs.get("update_fields") or ())
+            if not fields or fields - SUPERSEDE_FIELDS or self.is_current:
+                raise ImmutableRow("Observations are append-only: record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRow("Observations are append-only and are never deleted.")
+
+
+class BaselineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Same rule as observations: HR and portfolio leaders all, a supervisor their own."""
+        from core.roles import is_hr_admin, sees_portfolio
+
+        if is_hr_admin(user) or sees_portfolio(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person__user=user)
+
+    def in_force(self):
+        """Only the latest version of each (pilot, person, metric)."""
+        newer = Baseline.objects.filter(
+            pilot_id=models.OuterRef("pilot_id"),
+            person_id=models.OuterRef("person_id"),
+            metric_id=models.OuterRef("metric_id"),
+            version__gt=models.OuterRef("version"),
+        )
+        return self.exclude(models.Exists(newer))
+
+    def update(self, **kwargs):
+        raise ImmutableRow("A frozen baseline never changes: re-baseline adds a new version.")
+
+    def delete(self):
+        raise ImmutableRow("A frozen baseline is never deleted.")
+
 
 class Baseline(models.Model):
     """A supervisor's performance metric frozen at pilot start. Never updated or deleted
@@ -139,6 +224,8 @@ class Baseline(models.Model):
     version = models.PositiveSmallIntegerField(default=1)
     reason = models.TextField(blank=True, help_text="Why this version replaced the previous one.")
 
+    objects = BaselineQuerySet.as_manager()
+
     class Meta:
         ordering = ["pilot_id", "person_id", "metric_id", "version"]
         constraints = [
@@ -149,6 +236,14 @@ class Baseline(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.metric} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRow("A frozen baseline never changes: re-baseline adds a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRow("A frozen baseline is never deleted.")
 
 
 class BelowBaselineAlert(models.Model):
@@ -176,3 +271,55 @@ class BelowBaselineAlert(models.Model):
 
     def __str__(self):
         return f"{self.person} below baseline on {self.metric_id} from {self.period_start}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from core.roles import is_hr_admin
+
+        return self if is_hr_admin(user) else self.none()
+
+
+class ImportJob(models.Model):
+    """A CSV of observations uploaded by an HR admin and processed by a Celery task in chunks.
+    Validation covers the whole file before anything is written (all-or-nothing)."""
+
+    file = models.FileField(upload_to="metric-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.original_name})"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.FAILED):
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -1,0 +1,100 @@
+"""Fixtures for metrics tests: performance metrics, a pilot that carol and dan supervise, and
+a helper that records weekly observations."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from metrics.models import MetricDefinition
+from metrics.services import observations_upsert
+from pilots.models import Pilot, PilotStatus, Workgroup
+
+START = dt.date(2026, 6, 1)  # a Monday
+
+
+@pytest.fixture
+def cases(db):
+    return MetricDefinition.objects.create(
+        key="cases_closed",
+        name="Cases closed per week",
+        unit="cases",
+        kind="performance",
+        direction="higher_is_better",
+        aggregation="mean",
+    )
+
+
+@pytest.fixture
+def handling(db):
+    return MetricDefinition.objects.create(
+        key="handling_time",
+        name="Average handling time",
+        unit="minutes",
+        kind="performance",
+        direction="lower_is_better",
+        aggregation="mean",
+    )
+
+
+@pytest.fixture
+def hours_saved(db):
+    return MetricDefinition.objects.create(
+        key="hours_saved",
+        name="Hours saved",
+        unit="hours",
+        kind="efficiency",
+        direction="higher_is_better",
+        aggregation="sum",
+    )
+
+
+@pytest.fixture
+def pilot(bob, carol, dan, org):
+    pilot = Pilot.objects.create(
+        name="Claims redefined",
+        approach="work_redefinition",
+        vision="v",
+        pain_point="p",
+        demonstration_project="d",
+        sponsor=bob.person,
+        org_unit=org,
+        planned_start=START,
+        review_date=START + dt.timedelta(weeks=26),
+    )
+    Workgroup.objects.create(pilot=pilot, name="Carol's team", supervisor=carol.person)
+    Workgroup.objects.create(pilot=pilot, name="Dan's team", supervisor=dan.person)
+    return pilot
+
+
+def start_of(pilot, day=START):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def mark_running(pilot, day=START, ended=None):
+    """Stand-in for the pilots engineer's pilot_start: only the fields protection reads."""
+    Pilot.objects.filter(pk=pilot.pk).update(
+        status=PilotStatus.RUNNING,
+        started_at=start_of(pilot, day),
+        ended_at=start_of(pilot, ended) if ended else None,
+    )
+    pilot.refresh_from_db()
+    return pilot
+
+
+def weekly(metric, person, values, first_monday, source="hris"):
+    """One observation per week from `first_monday`, values in order."""
+    rows = [
+        {
+            "metric": metric.key,
+            "subject_type": "person",
+            "subject_id": person.external_id,
+            "period_start": str(first_monday + dt.timedelta(weeks=i)),
+            "period_end": str(first_monday + dt.timedelta(weeks=i, days=6)),
+            "value": str(Decimal(v)),
+            "source": source,
+        }
+        for i, v in enumerate(values)
+    ]
+    return observations_upsert(rows=rows, check_alerts=False)
