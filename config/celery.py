@@ -25,4 +25,7 @@ app.conf.beat_schedule = {
         "task": "coaching.tasks.raise_sponsor_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # The portfolio dashboard reads rollups, not raw observations: rebuilding them every
+    # minute keeps it "fresh within a minute" without hooks in other apps' writes.
+    "portfolio-refresh-rollups": {"task": "portfolio.tasks.refresh_rollups", "schedule": 60.0},
 }

@@ -1,0 +1,119 @@
+"""Portfolio fixtures: pilots, workgroups, cycles, opportunities and observations created
+directly on the models (not through other apps' services), with fixed dates so the numbers
+can be computed by hand."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from coaching.models import Cycle, Opportunity, Stage
+from metrics.models import MetricDefinition, Observation
+from pilots.models import Approach, Pilot, PilotStatus, Workgroup, WorkgroupMember
+from portfolio.models import OrganisationSettings
+
+START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def at(day: date | str, hour: int = 10) -> datetime:
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def make_pilot(sponsor, *, name="Claims", approach=Approach.WORK_REDEFINITION, **extra):
+    started = extra.pop("started_at", START)
+    status = extra.pop("status", PilotStatus.RUNNING)
+    return Pilot.objects.create(
+        name=name,
+        approach=approach,
+        vision="People find and fix what slows customers down.",
+        pain_point="Claims wait weeks.",
+        demonstration_project="Same-day claims triage.",
+        sponsor=sponsor.person,
+        planned_start=(started or START).date(),
+        review_date=(started or START).date() + timedelta(weeks=30),
+        status=status,
+        started_at=started,
+        **extra,
+    )
+
+
+def make_workgroup(pilot, supervisor, *, name="Triage", members=(), cadence_days=14):
+    workgroup = Workgroup.objects.create(
+        pilot=pilot, name=name, supervisor=supervisor.person, cadence_days=cadence_days
+    )
+    for member in members:
+        WorkgroupMember.objects.create(workgroup=workgroup, person=member.person)
+    return workgroup
+
+
+def make_cycle(workgroup, *, number, started, completed=None):
+    return Cycle.objects.create(
+        workgroup=workgroup,
+        number=number,
+        stage=Stage.COMPLETED if completed else Stage.ABANDONED,
+        started_at=at(started),
+        adaptation_done_at=at(completed) if completed else None,
+        abandoned_at=None if completed else at(started),
+    )
+
+
+def make_opportunity(cycle, *, status, found, addressed=None, **values):
+    return Opportunity.objects.create(
+        workgroup=cycle.workgroup,
+        found_in=cycle,
+        addressed_in=cycle if addressed else None,
+        title="Duplicate checks",
+        status=status,
+        found_at=at(found),
+        addressed_at=at(addressed) if addressed else None,
+        **values,
+    )
+
+
+def observe(metric, subject_type, subject_id, day, value, *, source="test", current=True):
+    day = date.fromisoformat(day)
+    return Observation.objects.create(
+        metric=metric,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        period_start=day,
+        period_end=day + timedelta(days=6),
+        value=Decimal(value),
+        source=source,
+        is_current=current,
+    )
+
+
+def metric(key, unit, kind):
+    definition, _ = MetricDefinition.objects.get_or_create(
+        key=key,
+        defaults={
+            "name": key.replace("_", " ").capitalize(),
+            "unit": unit,
+            "kind": kind,
+            "direction": "higher_is_better",
+            "aggregation": "sum",
+        },
+    )
+    return definition
+
+
+@pytest.fixture
+def rate(db):
+    settings = OrganisationSettings.load()
+    settings.hourly_rate = Decimal("50.00")
+    settings.currency = "EUR"
+    settings.save()
+    return settings
+
+
+@pytest.fixture
+def metrics(db):
+    return {
+        "value_created": metric("value_created", "EUR", "value"),
+        "hours_saved": metric("hours_saved", "hours", "efficiency"),
+        "cost_saved": metric("cost_saved", "EUR", "efficiency"),
+        "nps": metric("nps", "points", "value"),
+        "errors": metric("errors", "count", "performance"),
+    }
