@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["hrapi.permissions.HasScopeOrUserPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.StablePageNumberPagination",
     "PAGE_SIZE": 50,

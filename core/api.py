@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -108,3 +109,14 @@ class IdCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int(request, self.page_size_query_param, self.max_page_size)
         return super().paginate_queryset(queryset, request, view)
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` as DRF does it, plus the primary key last: rows that tie on the chosen
+    field keep one order across pages (otherwise a row can appear on two pages, or none)."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("pk")
+        return ordering

@@ -1,3 +1,11 @@
-"""API routes of the hrapi app, mounted under /api/v1/."""
+"""API routes of the hrapi app, mounted under /api/v1/ after every other app's routes."""
 
-urlpatterns = []
+from django.urls import re_path
+
+from hrapi.api import not_found
+
+urlpatterns = [
+    # Last of all API routes (config.urls mounts hrapi last): an unknown /api/v1/ path gets
+    # the API's JSON 404. Only paths ending in "/" so APPEND_SLASH still redirects the rest.
+    re_path(r"^.*/$", not_found, name="api-not-found"),
+]

@@ -3,6 +3,7 @@ need a login (what they may see is decided by the view's queryset, scoped to the
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from core.roles import is_hr_admin
 from hrapi.models import ApiClient
 
 
@@ -37,3 +38,14 @@ def visible(queryset, request):
     if client_of(request) is not None:
         return queryset
     return queryset.visible_to(request.user)
+
+
+class HumanWritesNeedHrAdmin(BasePermission):
+    """People write HR data only as HR admins; machine clients are judged by their scopes."""
+
+    message = "Only HR admins may change this."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or client_of(request) is not None:
+            return True
+        return is_hr_admin(request.user)

@@ -1,5 +1,15 @@
-"""Per-client API throttling, counted in the shared cache (Redis in production)."""
+"""Per-client API throttling, counted atomically in the shared cache (Redis in production).
 
+DRF's SimpleRateThrottle reads a history list, decides, then writes it back: two workers
+reading at once both pass, so N workers let up to N times the limit through. Here each
+fixed window has one counter that `cache.add` creates and `cache.incr` bumps; both are
+atomic in Redis (and in the per-process local-memory cache), so the limit holds across
+processes that share the cache.
+"""
+
+import time
+
+from django.core.cache import cache as default_cache
 from rest_framework.throttling import SimpleRateThrottle
 
 from hrapi.permissions import client_of
@@ -7,6 +17,7 @@ from hrapi.permissions import client_of
 
 class ClientRateThrottle(SimpleRateThrottle):
     scope = "client"
+    cache = default_cache
 
     def get_cache_key(self, request, view):
         client = client_of(request)
@@ -17,3 +28,29 @@ class ClientRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = time.time()
+        window = int(self.now // self.duration)
+        self.window_ends_at = (window + 1) * self.duration
+        return count_request(f"{key}:{window}", self.duration) <= self.num_requests
+
+    def wait(self):
+        return max(self.window_ends_at - self.now, 0)
+
+
+def count_request(key: str, duration: int) -> int:
+    """Add one to the window's counter and return the new count, atomically."""
+    # The counter outlives its window a little so a slow request cannot recreate it at zero.
+    default_cache.add(key, 0, timeout=duration + 5)
+    try:
+        return default_cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this request opens the next counter.
+        default_cache.add(key, 1, timeout=duration + 5)
+        return 1

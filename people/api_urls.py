@@ -1,3 +1,11 @@
 """API routes of the people app, mounted under /api/v1/."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from people.api import OrgUnitViewSet, PersonViewSet
+
+router = SimpleRouter()
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = router.urls

@@ -12,6 +12,15 @@ class OrgUnitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class OrgUnitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The organisation tree is not secret: every logged-in person may read it."""
+        return self if user.is_authenticated else self.none()
+
+    def with_parent(self):
+        return self.select_related("parent")
+
+
 class OrgUnit(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -22,6 +31,8 @@ class OrgUnit(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -38,6 +49,11 @@ class OrgUnit(models.Model):
 class PersonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def visible_to(self, user):
+        """Every logged-in person may read the directory (names, units, managers), which
+        pilots need to pick members and supervisors. Writes are for HR admins only."""
+        return self if user.is_authenticated else self.none()
 
     def with_relations(self):
         return self.select_related("org_unit", "manager", "user")

@@ -1,0 +1,145 @@
+"""People and org units over the v1 API: CRUD keyed by external_id, and bulk upserts.
+
+Machine clients need `people:read` / `people:write`; logged-in people may read the
+directory, HR admins may write. DELETE deactivates (204) and the row stays readable with
+`active: false`, so pilots, baselines and history keep pointing at it.
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, visible
+from people import services
+from people.filters import OrgUnitFilter, PersonFilter
+from people.models import OrgUnit, Person
+from people.serializers import (
+    BulkResultSerializer,
+    OrgUnitBulkSerializer,
+    OrgUnitCreateSerializer,
+    OrgUnitRowSerializer,
+    OrgUnitSerializer,
+    PersonBulkSerializer,
+    PersonCreateSerializer,
+    PersonRowSerializer,
+    PersonSerializer,
+)
+
+EXTERNAL_ID = r"[^/]+"
+
+
+class _ExternalIdViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    scope = "people"
+    permission_classes = [HasScopeOrUserPermission, HumanWritesNeedHrAdmin]
+    lookup_field = "external_id"
+    lookup_value_regex = EXTERNAL_ID
+    ordering_fields = ["external_id", "updated_at"]
+    ordering = ["external_id"]
+    write_serializer_class = create_serializer_class = None
+    # (upsert, create, update, deactivate) services, set by each resource
+    upsert = create_one = update_one = deactivate = None
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class
+        if self.action in ("update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        data = self._valid_input(request)
+        obj = type(self).create_one(data=data)
+        return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        data = self._valid_input(request, partial=kwargs.get("partial", False), instance=obj)
+        obj = type(self).update_one(obj, data)
+        return Response(self.serializer_class(self.get_queryset().get(pk=obj.pk)).data)
+
+    def perform_destroy(self, instance):
+        type(self).deactivate(instance)
+
+    def _valid_input(self, request, partial=False, instance=None) -> dict:
+        data = request.data
+        if instance is not None and isinstance(data, dict):
+            data = {"external_id": instance.external_id, **data}
+        serializer_class = self.write_serializer_class if instance else self.create_serializer_class
+        serializer = serializer_class(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _bulk(self, request, bulk_serializer):
+        if not isinstance(request.data, dict) or not isinstance(request.data.get("rows"), list):
+            # Validate through the serializer for the standard field error shape.
+            bulk_serializer(data=request.data).is_valid(raise_exception=True)
+        result = type(self).upsert(rows=request.data["rows"])
+        return Response(BulkResultSerializer(result.counts()).data)
+
+
+BULK_DOC = (
+    "Upsert up to 10,000 rows by external_id, all or nothing and idempotent. Rows may name "
+    "parents or managers defined in the same batch, in any order. Keys left out of a row keep "
+    "their current value. On any bad row nothing is written and the answer is 400 "
+    '`{"code": "invalid_rows", "errors": [{"index", "field", "message"}]}`.'
+)
+
+
+@extend_schema_view(
+    destroy=extend_schema(description="Deactivates the org unit (`active: false`); 204."),
+)
+class OrgUnitViewSet(_ExternalIdViewSet):
+    serializer_class = OrgUnitSerializer
+    write_serializer_class = OrgUnitRowSerializer
+    create_serializer_class = OrgUnitCreateSerializer
+    filterset_class = OrgUnitFilter
+    upsert = staticmethod(services.org_units_upsert)
+    create_one = staticmethod(lambda data: services.org_unit_create(data=data))
+    update_one = staticmethod(lambda obj, data: services.org_unit_update(org_unit=obj, data=data))
+    deactivate = staticmethod(lambda obj: services.org_unit_deactivate(org_unit=obj))
+
+    def get_queryset(self):
+        return visible(OrgUnit.objects.with_parent(), self.request)
+
+    @extend_schema(
+        request=OrgUnitBulkSerializer, responses=BulkResultSerializer, description=BULK_DOC
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        return self._bulk(request, OrgUnitBulkSerializer)
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        description="Deactivates the person (`active: false`) and keeps their history; 204. "
+        "The person stays readable."
+    ),
+)
+class PersonViewSet(_ExternalIdViewSet):
+    serializer_class = PersonSerializer
+    write_serializer_class = PersonRowSerializer
+    create_serializer_class = PersonCreateSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["external_id", "full_name", "updated_at"]
+    upsert = staticmethod(services.people_upsert)
+    create_one = staticmethod(lambda data: services.person_create(data=data))
+    update_one = staticmethod(lambda obj, data: services.person_update(person=obj, data=data))
+    deactivate = staticmethod(lambda obj: services.person_deactivate(person=obj))
+
+    def get_queryset(self):
+        return visible(Person.objects.select_related("org_unit", "manager"), self.request)
+
+    @extend_schema(
+        request=PersonBulkSerializer, responses=BulkResultSerializer, description=BULK_DOC
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        return self._bulk(request, PersonBulkSerializer)

@@ -1,0 +1,90 @@
+"""Data shapes of people and org units in the API: the contract's field names, nothing more."""
+
+from rest_framework import serializers
+
+from people.models import OrgUnit, OrgUnitKind, Person
+
+BULK_MAX_ROWS = 10_000
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent_external_id = serializers.CharField(
+        source="parent.external_id", allow_null=True, read_only=True, default=None
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["external_id", "name", "parent_external_id", "kind", "active", "updated_at"]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    org_unit_external_id = serializers.CharField(
+        source="org_unit.external_id", allow_null=True, read_only=True, default=None
+    )
+    manager_external_id = serializers.CharField(
+        source="manager.external_id", allow_null=True, read_only=True, default=None
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "external_id",
+            "full_name",
+            "email",
+            "org_unit_external_id",
+            "manager_external_id",
+            "active",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrgUnitRowSerializer(serializers.Serializer):
+    """One org unit as HR sends it (a create, an update or a bulk row). Only shape checks here:
+    references and cycles are the service's job."""
+
+    external_id = serializers.CharField(max_length=64)
+    # Required for a new org unit (the service checks); an update may leave it out.
+    name = serializers.CharField(max_length=200, required=False)
+    parent_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
+    kind = serializers.ChoiceField(choices=OrgUnitKind.choices, required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class PersonRowSerializer(serializers.Serializer):
+    external_id = serializers.CharField(max_length=64)
+    # Required for a new person (the service checks); an update may leave it out.
+    full_name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(allow_blank=True, required=False, max_length=254)
+    org_unit_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
+    manager_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    """The answer of every bulk endpoint: how many rows were created, updated, unchanged."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class OrgUnitCreateSerializer(OrgUnitRowSerializer):
+    name = serializers.CharField(max_length=200)
+
+
+class PersonCreateSerializer(PersonRowSerializer):
+    full_name = serializers.CharField(max_length=200)
+
+
+class OrgUnitBulkSerializer(serializers.Serializer):
+    rows = serializers.ListField(
+        child=OrgUnitRowSerializer(), allow_empty=False, max_length=BULK_MAX_ROWS
+    )
+
+
+class PersonBulkSerializer(serializers.Serializer):
+    rows = serializers.ListField(
+        child=PersonRowSerializer(), allow_empty=False, max_length=BULK_MAX_ROWS
+    )

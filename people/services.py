@@ -1,0 +1,327 @@
+"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds.
+
+An upsert validates every row first and writes nothing if any row is bad (all-or-nothing).
+Rows are keyed by `external_id`; a key missing from a row leaves that value as it is, so a
+feed may send only what it owns. Parents and managers may be defined in the same batch, in
+any order. Cycles in the org tree or in the management chain are refused.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.api import InvalidRows
+from core.errors import DomainError, StateConflict
+from people.models import OrgUnit, Person
+from people.serializers import BULK_MAX_ROWS, OrgUnitRowSerializer, PersonRowSerializer
+
+BATCH_SIZE = 1000
+
+
+@dataclass
+class UpsertResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: len(getattr(self, k)) for k in ("created", "updated", "unchanged")}
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """How one model keys its rows and its self-reference (org unit parent, person manager)."""
+
+    model: type
+    row_serializer: type
+    ref_field: str  # the row's key naming the parent/manager
+    fk: str  # the model's self foreign key
+    fields: tuple[str, ...]  # plain fields a row may set
+    required: str  # the field a new row must have
+    cycle_message: str
+
+
+ORG_TREE = _Tree(
+    OrgUnit,
+    OrgUnitRowSerializer,
+    "parent_external_id",
+    "parent",
+    ("name", "kind", "active"),
+    "name",
+    "This parent would make a cycle in the org tree.",
+)
+PEOPLE_TREE = _Tree(
+    Person,
+    PersonRowSerializer,
+    "manager_external_id",
+    "manager",
+    ("full_name", "email", "active"),
+    "full_name",
+    "This manager would make a cycle in the management chain.",
+)
+
+
+def _row_errors(index: int, detail) -> list[dict]:
+    if not isinstance(detail, dict):
+        return [{"index": index, "field": "non_field_errors", "message": str(detail)}]
+    return [
+        {"index": index, "field": name, "message": str(message)}
+        for name, messages in detail.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
+
+
+def _validated(tree: _Tree, rows: list) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Shape-check every row: (index, clean row) pairs and the errors of the others."""
+    if not isinstance(rows, list) or not rows:
+        raise DomainError(
+            'Send {"rows": [...]} with at least one row.',
+            code="invalid",
+            fields={"rows": ["A non-empty list of objects is required."]},
+        )
+    if len(rows) > BULK_MAX_ROWS:
+        raise DomainError(
+            f"At most {BULK_MAX_ROWS} rows per request.",
+            code="invalid",
+            fields={"rows": [f"Ensure this list has at most {BULK_MAX_ROWS} rows."]},
+        )
+    cleaned, errors, seen = [], [], {}
+    for index, row in enumerate(rows):
+        serializer = tree.row_serializer(data=row)
+        if not isinstance(row, dict):
+            errors += _row_errors(index, "Each row must be a JSON object.")
+        elif not serializer.is_valid():
+            errors += _row_errors(index, serializer.errors)
+        elif serializer.validated_data["external_id"] in seen:
+            first = seen[serializer.validated_data["external_id"]]
+            errors += _row_errors(index, {"external_id": [f"Also in row {first}."]})
+        else:
+            seen[serializer.validated_data["external_id"]] = index
+            cleaned.append((index, serializer.validated_data))
+    return cleaned, errors
+
+
+def _parents(tree: _Tree, cleaned: list[dict], existing: dict) -> dict[str, str | None]:
+    """The self-reference each row ends with, by external_id (rows without the key keep theirs)."""
+    return {
+        row["external_id"]: row[tree.ref_field]
+        if tree.ref_field in row
+        else getattr(existing.get(row["external_id"]), "ref", None)
+        for _, row in cleaned
+    }
+
+
+def _named(rows: list) -> set:
+    return {r.get("external_id") for r in rows if isinstance(r, dict)}
+
+
+def _check_references(tree, cleaned, in_batch, known_outside) -> list[dict]:
+    """Every parent/manager must exist or be named in the batch (even by a row that failed its
+    own checks: that row is already reported, its dependants need not be)."""
+    errors = []
+    for index, row in cleaned:
+        ref = row.get(tree.ref_field)
+        if ref is None:
+            continue
+        if ref == row["external_id"]:
+            errors.append({"index": index, "field": tree.ref_field, "message": tree.cycle_message})
+        elif ref not in in_batch and ref not in known_outside:
+            errors.append(
+                {
+                    "index": index,
+                    "field": tree.ref_field,
+                    "message": f"No {tree.model._meta.verbose_name} with external_id {ref!r}.",
+                }
+            )
+    return errors
+
+
+def _cycle_errors(tree: _Tree, cleaned: list[dict], wanted: dict[str, str | None]) -> list[dict]:
+    """Walk up from every row through the graph as it will be after the write."""
+    if not any(wanted.values()):
+        return []
+    current = dict(
+        tree.model.objects.exclude(**{f"{tree.fk}__isnull": True}).values_list(
+            "external_id", f"{tree.fk}__external_id"
+        )
+    )
+    graph = current | wanted
+    errors = []
+    for index, row in cleaned:
+        node, steps = graph.get(row["external_id"]), 0
+        while node is not None and steps <= len(graph):
+            if node == row["external_id"]:
+                errors.append(
+                    {"index": index, "field": tree.ref_field, "message": tree.cycle_message}
+                )
+                break
+            node, steps = graph.get(node), steps + 1
+    return errors
+
+
+def _upsert(tree: _Tree, rows: list, extra_refs: Callable | None = None) -> UpsertResult:
+    cleaned, shape_errors = _validated(tree, rows)
+    ids = [row["external_id"] for _, row in cleaned]
+    existing = {
+        obj.external_id: obj
+        for obj in tree.model.objects.filter(external_id__in=ids).annotate(
+            ref=F(f"{tree.fk}__external_id")
+        )
+    }
+    refs = {row.get(tree.ref_field) for _, row in cleaned} - {None} - _named(rows)
+    ref_pks = dict(tree.model.objects.filter(external_id__in=refs).values_list("external_id", "pk"))
+    extra = extra_refs(cleaned) if extra_refs else ({}, [])
+    wanted = _parents(tree, cleaned, existing)
+    errors = shape_errors + _check_references(tree, cleaned, _named(rows), ref_pks) + extra[1]
+    errors += [
+        {"index": index, "field": tree.required, "message": "This field is required."}
+        for index, row in cleaned
+        if row["external_id"] not in existing and tree.required not in row
+    ]
+    errors = errors or _cycle_errors(tree, cleaned, wanted)
+    if errors:
+        raise InvalidRows(sorted(errors, key=lambda e: e["index"]))
+    return _write(tree, cleaned, existing, ref_pks, wanted, extra[0])
+
+
+def _write(tree, cleaned, existing, ref_pks, wanted, extra_values) -> UpsertResult:
+    result, now = UpsertResult(), timezone.now()
+    new_objects, changed = [], []
+    for _, row in cleaned:
+        values = {name: row[name] for name in tree.fields if name in row}
+        values |= extra_values.get(row["external_id"], {})
+        obj = existing.get(row["external_id"])
+        if obj is None:
+            new_objects.append(tree.model(external_id=row["external_id"], **values))
+            result.created.append(row["external_id"])
+            continue
+        differs = {k: v for k, v in values.items() if getattr(obj, k) != v}
+        if differs or wanted[row["external_id"]] != obj.ref:
+            for name, value in differs.items():
+                setattr(obj, name, value)
+            obj.updated_at = now
+            changed.append(obj)
+            result.updated.append(row["external_id"])
+        else:
+            result.unchanged.append(row["external_id"])
+    # The callers (org_units_upsert, people_upsert) hold the transaction.
+    created = tree.model.objects.bulk_create(new_objects, batch_size=BATCH_SIZE)
+    pks = ref_pks | {o.external_id: o.pk for o in [*created, *existing.values()]}
+    _link(tree, created, changed, wanted, pks, now, extra_values)
+    return result
+
+
+def _link(tree, created, changed, wanted, pks, now, extra_values) -> None:
+    """Set parents/managers once every row has a primary key, then save the updates."""
+    fk_id = f"{tree.fk}_id"
+    for obj in [*created, *changed]:
+        setattr(obj, fk_id, pks.get(wanted[obj.external_id]))
+    linked = [o for o in created if getattr(o, fk_id)]
+    if linked:
+        tree.model.objects.bulk_update(linked, [fk_id], batch_size=BATCH_SIZE)
+    if changed:
+        fields = {*tree.fields, *(k for v in extra_values.values() for k in v), fk_id, "updated_at"}
+        tree.model.objects.bulk_update(changed, sorted(fields), batch_size=BATCH_SIZE)
+
+
+def _person_org_units(cleaned: list[dict]) -> tuple[dict, list[dict]]:
+    """Resolve `org_unit_external_id` for every person row in one query."""
+    wanted = {r["org_unit_external_id"] for _, r in cleaned if r.get("org_unit_external_id")}
+    pks = dict(OrgUnit.objects.filter(external_id__in=wanted).values_list("external_id", "pk"))
+    values, errors = {}, []
+    for index, row in cleaned:
+        if "org_unit_external_id" not in row:
+            continue
+        ref = row["org_unit_external_id"]
+        if ref is not None and ref not in pks:
+            errors.append(
+                {
+                    "index": index,
+                    "field": "org_unit_external_id",
+                    "message": f"No org unit with external_id {ref!r}.",
+                }
+            )
+        else:
+            values[row["external_id"]] = {"org_unit_id": pks.get(ref)}
+    return values, errors
+
+
+@transaction.atomic
+def org_units_upsert(*, rows: list) -> UpsertResult:
+    """Create or update org units by external_id, all or nothing (raises InvalidRows)."""
+    return _upsert(ORG_TREE, rows)
+
+
+@transaction.atomic
+def people_upsert(*, rows: list) -> UpsertResult:
+    """Create or update people by external_id, all or nothing (raises InvalidRows)."""
+    return _upsert(PEOPLE_TREE, rows, extra_refs=_person_org_units)
+
+
+def _single(upsert: Callable, row: dict) -> None:
+    try:
+        upsert(rows=[row])
+    except InvalidRows as exc:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors:
+            fields.setdefault(error["field"], []).append(error["message"])
+        raise DomainError("The request has invalid fields.", code="invalid", fields=fields) from exc
+
+
+def _create(model, upsert, data: dict):
+    if model.objects.filter(external_id=data.get("external_id")).exists():
+        raise StateConflict(
+            f"A {model._meta.verbose_name} with external_id {data['external_id']!r} exists.",
+            code="conflict",
+            fields={"external_id": ["Already in use."]},
+        )
+    _single(upsert, data)
+    return model.objects.get(external_id=data["external_id"])
+
+
+def _update(obj, upsert, data: dict):
+    if data.get("external_id", obj.external_id) != obj.external_id:
+        raise DomainError(
+            "external_id cannot change.",
+            code="invalid",
+            fields={"external_id": ["external_id cannot change."]},
+        )
+    _single(upsert, {**data, "external_id": obj.external_id})
+    return type(obj).objects.get(pk=obj.pk)
+
+
+@transaction.atomic
+def org_unit_create(*, data: dict) -> OrgUnit:
+    return _create(OrgUnit, org_units_upsert, data)
+
+
+@transaction.atomic
+def org_unit_update(*, org_unit: OrgUnit, data: dict) -> OrgUnit:
+    return _update(org_unit, org_units_upsert, data)
+
+
+@transaction.atomic
+def person_create(*, data: dict) -> Person:
+    return _create(Person, people_upsert, data)
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict) -> Person:
+    return _update(person, people_upsert, data)
+
+
+@transaction.atomic
+def person_deactivate(*, person: Person) -> None:
+    """People are never deleted: pilots, baselines and history keep pointing at them."""
+    Person.objects.filter(pk=person.pk, active=True).update(active=False, updated_at=timezone.now())
+
+
+@transaction.atomic
+def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
+    """Org units are deactivated, not deleted, so people and pilots keep their history."""
+    OrgUnit.objects.filter(pk=org_unit.pk, active=True).update(
+        active=False, updated_at=timezone.now()
+    )
