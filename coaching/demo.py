@@ -102,6 +102,14 @@ OPPORTUNITIES = [
     ("New starters take six weeks to be productive", "A buddy plan could halve that."),
     ("Night shift idle between 2 and 4", "Use the slot for the backlog of low-priority checks."),
     ("Returns not restocked for days", "Same-day restock frees stock for sale."),
+    ("Customers call to ask where their case is", "A status text at each step ends the calls."),
+    ("Credit checks repeated for existing clients", "Reuse the check from the last year."),
+    ("Expensive courier used by default", "Standard post is fine for most parcels."),
+    ("Small business clients want a monthly review", "A paid advisory call they asked for."),
+    ("Contracts printed, signed and scanned", "E-signature ends a two-day loop."),
+    ("Errors found only at month-end", "A daily check finds them while they are cheap."),
+    ("Field visits booked without the parts", "A parts check at booking saves second trips."),
+    ("Complaints handled by the most senior people", "A playbook lets anyone resolve most."),
 ]
 DROP_REASONS = [
     "Out of the group's control; passed to the IT roadmap.",
@@ -117,11 +125,15 @@ class Plan:
     cycles: list[Cycle] = field(default_factory=list)
     actions: list[list[CycleAction]] = field(default_factory=list)
     opportunities: list[tuple[int, int | None, Opportunity]] = field(default_factory=list)
+    titles: list[tuple[str, str]] = field(default_factory=list)  # not yet used, shuffled
 
 
 def seed(ctx: DemoContext) -> None:
     now = timezone.now()
-    plans = [_plan(ctx, group, now) for group in _workgroups(ctx)]
+    plans = [
+        _plan(ctx, group, now, slips=_slips(ctx, group, n))
+        for n, group in enumerate(_workgroups(ctx))
+    ]
     plans = [plan for plan in plans if plan.cycles]
     _write(plans)
     _reminders(now)
@@ -147,33 +159,39 @@ def _working_time(day: datetime, rng) -> datetime:
     return day.replace(hour=rng.randint(8, 16), minute=rng.choice([0, 15, 30, 45]), second=0)
 
 
-def _plan(ctx: DemoContext, group: Workgroup, now: datetime) -> Plan:
+def _slips(ctx: DemoContext, group: Workgroup, index: int) -> bool:
+    """Which groups let the cadence slip (so they are overdue now): every third one, and
+    always supervisor2's, never the demo supervisor's, so both views have something to show."""
+    demo_people = ctx.shared.get("demo_people", {})
+    if _coached_by(group, demo_people.get("supervisor")):
+        return False
+    return _coached_by(group, demo_people.get("supervisor2")) or index % 3 == 1
+
+
+def _coached_by(group: Workgroup, person) -> bool:
+    return person is not None and group.supervisor_id == person.pk
+
+
+def _plan(ctx: DemoContext, group: Workgroup, now: datetime, slips: bool) -> Plan:
     """Cycles one after another from the pilot's start; stage dates a few days apart."""
     rng = ctx.rng_for(f"coaching:{group.pilot.name}:{group.name}")
     pilot = group.pilot
     end = pilot.ended_at or now
     running = pilot.status == PilotStatus.RUNNING
-    # A third of running groups (never the demo supervisor's first) let the cadence slip.
-    falls_behind = running and rng.random() < 0.35 and not _is_demo_showcase(ctx, group)
-    if falls_behind:
+    if running and slips:
         end = now - timedelta(days=group.cadence_days + rng.randint(3, 12))
     people = [group.supervisor_id, *(m.person_id for m in group.memberships.all())]
-    plan = Plan()
+    plan = Plan(titles=rng.sample(OPPORTUNITIES, len(OPPORTUNITIES)))
     start = _working_time(pilot.started_at + timedelta(days=rng.randint(1, 5)), rng)
     while start < end:
         cycle, actions = _cycle(rng, group, len(plan.cycles) + 1, start, now, people)
         plan.cycles.append(cycle)
         plan.actions.append(actions)
-        _opportunities(rng, group, plan, len(plan.cycles) - 1, start)
+        _opportunities(rng, group, plan, len(plan.cycles) - 1, start, now)
         start = _working_time(start + timedelta(days=_gap(rng, group.cadence_days)), rng)
     _close_unfinished(plan, running)
     _settle(rng, plan, now)
     return plan
-
-
-def _is_demo_showcase(ctx: DemoContext, group: Workgroup) -> bool:
-    person = ctx.shared.get("demo_people", {}).get("supervisor")
-    return person is not None and group.supervisor_id == person.pk
 
 
 def _gap(rng, cadence_days: int) -> int:
@@ -181,7 +199,7 @@ def _gap(rng, cadence_days: int) -> int:
     roll = rng.random()
     if roll < 0.1:
         return round(cadence_days * rng.uniform(1.6, 2.6))
-    return max(3, round(cadence_days * rng.uniform(0.75, 1.25)))
+    return max(3, round(cadence_days * rng.uniform(0.7, 1.1)))
 
 
 def _cycle(rng, group, number: int, start: datetime, now: datetime, people) -> tuple:
@@ -265,7 +283,7 @@ def _close_unfinished(plan: Plan, running: bool) -> None:
         cycle.abandoned_at = cycle.started_at + timedelta(days=7)
 
 
-def _opportunities(rng, group, plan: Plan, index: int, start: datetime) -> None:
+def _opportunities(rng, group, plan: Plan, index: int, start: datetime, now: datetime) -> None:
     """Work redefinition finds more, and bigger, opportunities; job redesign finds fewer,
     mostly efficiency in hours."""
     redefining = group.pilot.approach == Approach.WORK_REDEFINITION
@@ -273,7 +291,9 @@ def _opportunities(rng, group, plan: Plan, index: int, start: datetime) -> None:
     for chance in chances:
         if rng.random() >= chance:
             continue
-        title, description = rng.choice(OPPORTUNITIES)
+        if not plan.titles:
+            return
+        title, description = plan.titles.pop()
         value = rng.randint(40, 600) * 100 if redefining else rng.randint(5, 80) * 100
         hours = rng.randint(10, 160) if redefining else rng.randint(20, 240)
         opportunity = Opportunity(
@@ -283,7 +303,7 @@ def _opportunities(rng, group, plan: Plan, index: int, start: datetime) -> None:
             estimated_value=Decimal(value),
             efficiency_unit=EffectUnit.HOURS if rng.random() < 0.7 else EffectUnit.MONEY,
             estimated_efficiency=Decimal(hours if rng.random() < 0.7 else hours * 45),
-            found_at=start + timedelta(days=rng.randint(1, 6)),
+            found_at=min(start + timedelta(days=rng.randint(1, 6)), now),
         )
         plan.opportunities.append((index, None, opportunity))
 
@@ -302,7 +322,7 @@ def _settle(rng, plan: Plan, now: datetime) -> None:
             opportunity.realised_efficiency = _share(
                 opportunity.estimated_efficiency, rng.uniform(0.5, 1.2)
             )
-            opportunity.addressed_at = min(target.started_at + timedelta(days=5), now)
+            opportunity.addressed_at = _after(opportunity.found_at, target.started_at, 5, now)
             settled.append((index, min(later, last), opportunity))
             continue
         if later <= last and roll < 0.78:
@@ -310,9 +330,14 @@ def _settle(rng, plan: Plan, now: datetime) -> None:
                 OpportunityStatus.DROPPED,
                 rng.choice(DROP_REASONS),
             )
-            opportunity.dropped_at = min(target.started_at + timedelta(days=3), now)
+            opportunity.dropped_at = _after(opportunity.found_at, target.started_at, 3, now)
         settled.append((index, None, opportunity))
     plan.opportunities = settled
+
+
+def _after(found: datetime, cycle_start: datetime, days: int, now: datetime) -> datetime:
+    """A few days into the settling cycle, never before the finding, never in the future."""
+    return min(max(found + timedelta(hours=4), cycle_start + timedelta(days=days)), now)
 
 
 def _share(estimate: Decimal, ratio: float) -> Decimal:

@@ -2,7 +2,8 @@
 every status; idempotent and deterministic."""
 
 import pytest
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
+from django.utils import timezone
 
 from coaching import demo
 from coaching.models import Cycle, CycleAction, Opportunity, Reminder, Stage
@@ -72,6 +73,9 @@ def test_opportunities_come_in_every_status_and_redefinition_finds_more(started_
         "addressed",
         "dropped",
     }
+    assert not Opportunity.objects.filter(found_at__gt=timezone.now()).exists()
+    assert not Opportunity.objects.filter(addressed_at__lt=F("found_at")).exists()
+    assert not Opportunity.objects.filter(dropped_at__lt=F("found_at")).exists()
     addressed = Opportunity.objects.filter(status="addressed")
     assert not addressed.filter(realised_value__isnull=True).exists()
     assert not addressed.filter(addressed_in__isnull=True).exists()

@@ -213,3 +213,42 @@ def test_the_timeline_costs_the_same_whatever_the_history(
     # cycles with their action mix, opportunities with their cycles, role groups (nav)
     with django_assert_num_queries(8):
         assert client.get(reverse("coaching:timeline", args=[workgroup.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("groups,cycles", [(1, 1), (4, 5)])
+def test_my_groups_for_a_sponsor_costs_the_same_whatever_the_history(
+    client, bob, carol, django_assert_num_queries, groups, cycles
+):
+    _history(bob, carol, groups, cycles)
+    _as(client, bob)
+    # session, user, coached groups (none, so no open-cycle prefetch), two permission reads
+    # (portfolio right), overseen groups with cadence, their open cycles, reminders, role
+    # groups (nav)
+    with django_assert_num_queries(9):
+        assert client.get(reverse("coaching:mine")).status_code == 200
+
+
+def test_the_data_stage_links_observations_of_the_group(client, carol, cycle, workgroup):
+    from metrics.models import MetricDefinition, Observation
+
+    metric = MetricDefinition.objects.create(
+        key="wait-days",
+        name="Wait days",
+        unit="days",
+        kind="efficiency",
+        direction="lower_is_better",
+        aggregation="mean",
+    )
+    observation = Observation.objects.create(
+        metric=metric,
+        subject_type="workgroup",
+        subject_id=workgroup.pk,
+        period_start="2026-10-01",
+        period_end="2026-10-31",
+        value=3,
+        source="demo",
+    )
+    url = reverse("coaching:cycle", args=[cycle.pk])
+    assert "Wait days: 3" in _as(client, carol).get(url).content.decode()
+    client.post(f"{url}data/", {"data_sought": "Waits", "observation_ids": [observation.pk]})
+    assert list(cycle.observations.all()) == [observation]
