@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name each choice set so clients get stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "CycleActionKindEnum": "coaching.models.ActionKind",
+        "OrgUnitKindEnum": "people.models.OrgUnitKind",
+        "MetricKindEnum": "metrics.models.MetricKind",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------
