@@ -14,6 +14,11 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Re-publishes tasks whose broker send failed (Redis down at commit time): nothing is lost.
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # Daily: catches weeks below baseline whose data arrived by a path that did not queue the check.
+    "metrics-below-baseline": {
+        "task": "metrics.tasks.alerts_check_below_baseline",
+        "schedule": 24 * 60 * 60.0,
+    },
     # Supervisors get their overdue-cycle reminder at the start of the working day; the
     # reminder rows are unique per workgroup and day, so a second run sends nothing.
     "coaching-overdue-reminders": {
