@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every /api/v1/ operation documents the shared error responses (see hrapi/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hrapi.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {"OrgUnitKindEnum": "people.models.OrgUnitKind"},
     # Several models have a "kind"; name each choice set so clients get stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "CycleActionKindEnum": "coaching.models.ActionKind",
