@@ -1,0 +1,201 @@
+"""The rows of the authorization matrix: every endpoint that reads or changes an object.
+
+A row names the object type and action it exercises, how to build its URL and body for a
+side of the cast, what text proves the object was shown (`marker`), and which fields of
+which object must never change whatever the answer (`protected`: mass assignment). Rows
+whose URL does not resolve yet are skipped, so endpoints are picked up as they land.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.matrix.cast import Cast
+
+Build = Callable[[Cast, str], object]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    channel: str  # "api" or "web"
+    obj: str
+    action: str  # list, read, create, update, lifecycle
+    method: str
+    path: Build
+    body: Build | None = None
+    marker: Build | None = None
+    protected: Build | None = None  # → list of (instance, [field, ...]) that must not change
+    note: str = field(default="")
+
+    @property
+    def id(self) -> str:
+        suffix = f"-{self.note}" if self.note else ""
+        return f"{self.channel}-{self.obj}-{self.action}{suffix}"
+
+
+def s(cast: Cast, side: str):
+    return cast.sides[side]
+
+
+def other(side: str) -> str:
+    return "B" if side == "A" else "A"
+
+
+def _pilot_protected(cast, side):
+    return [(s(cast, side).pilot, ["status", "sponsor_id", "started_at", "premature_stop"])]
+
+
+def _pilot_mass_assignment(cast, side):
+    return {
+        "name": f"Renamed {side}",
+        "status": "scaled",
+        "sponsor": s(cast, other(side)).pilot.sponsor.external_id,
+        "sponsor_id": s(cast, other(side)).pilot.sponsor_id,
+        "id": 999_999,
+        "started_at": "2020-01-01T00:00:00Z",
+        "premature_stop": True,
+    }
+
+
+def _new_pilot(cast, side):
+    return {
+        "name": f"New pilot {side}",
+        "approach": "job_redesign",
+        "vision": "v",
+        "pain_point": "p",
+        "demonstration_project": "d",
+        "planned_start": "2027-01-04",
+        "review_date": "2027-07-05",
+        "patience_horizon_weeks": 26,
+        "sponsor": s(cast, other(side)).pilot.sponsor.external_id,
+        "status": "running",
+    }
+
+
+def _observation(cast, side):
+    return {
+        "metric": cast.metric.key,
+        "subject_type": "person",
+        "subject_id": s(cast, side).supervisor.external_id,
+        "period_start": "2026-07-01",
+        "period_end": "2026-07-31",
+        "value": "12.5",
+        "source": "matrix",
+    }
+
+
+def _person_protected(cast, side):
+    return [(s(cast, side).supervisor, ["user_id", "external_id"])]
+
+
+def _baseline_protected(cast, side):
+    return [(s(cast, side).baseline, ["value", "observation_count", "frozen_at", "version"])]
+
+
+API_ROOT = "/api/v1"
+
+API = [
+    # --- pilots and their parts -------------------------------------------------------------
+    Endpoint("api", "pilot", "list", "get", lambda c, x: f"{API_ROOT}/pilots/",
+             marker=lambda c, x: s(c, x).pilot.name),
+    Endpoint("api", "pilot", "read", "get", lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/",
+             marker=lambda c, x: s(c, x).pilot.name),
+    Endpoint("api", "pilot", "create", "post", lambda c, x: f"{API_ROOT}/pilots/",
+             body=_new_pilot),
+    Endpoint("api", "pilot", "update", "patch",
+             lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/",
+             body=_pilot_mass_assignment, protected=_pilot_protected, note="mass-assignment"),
+    Endpoint("api", "pilot", "lifecycle", "post",
+             lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/review/",
+             body=lambda c, x: {"reason": "matrix"}),
+    Endpoint("api", "workgroup", "list", "get", lambda c, x: f"{API_ROOT}/workgroups/",
+             marker=lambda c, x: s(c, x).workgroup.name),
+    Endpoint("api", "cycle", "list", "get", lambda c, x: f"{API_ROOT}/cycles/",
+             marker=lambda c, x: f'"id":{s(c, x).cycle.pk},'),
+    Endpoint("api", "cycle", "read", "get", lambda c, x: f"{API_ROOT}/cycles/{s(c, x).cycle.pk}/",
+             marker=lambda c, x: f'"id":{s(c, x).cycle.pk}'),
+    Endpoint("api", "opportunity", "list", "get", lambda c, x: f"{API_ROOT}/opportunities/",
+             marker=lambda c, x: s(c, x).opportunity.title),
+    Endpoint("api", "opportunity", "read", "get",
+             lambda c, x: f"{API_ROOT}/opportunities/{s(c, x).opportunity.pk}/",
+             marker=lambda c, x: s(c, x).opportunity.title),
+    # --- metrics ----------------------------------------------------------------------------
+    Endpoint("api", "observation", "list", "get",
+             lambda c, x: f"{API_ROOT}/observations/?source=matrix-{x}",
+             marker=lambda c, x: f"matrix-{x}"),
+    Endpoint("api", "observation", "create", "post", lambda c, x: f"{API_ROOT}/observations/bulk/",
+             body=lambda c, x: {"rows": [_observation(c, x)]}, note="bulk"),
+    Endpoint("api", "baseline", "list", "get",
+             lambda c, x: f"{API_ROOT}/baselines/?person={s(c, x).supervisor.external_id}",
+             marker=lambda c, x: '"value":"40'),
+    Endpoint("api", "baseline", "update", "patch",
+             lambda c, x: f"{API_ROOT}/baselines/{s(c, x).baseline.pk}/",
+             body=lambda c, x: {"value": "1", "version": 9}, protected=_baseline_protected),
+    Endpoint("api", "baseline", "lifecycle", "delete",
+             lambda c, x: f"{API_ROOT}/baselines/{s(c, x).baseline.pk}/",
+             protected=_baseline_protected, note="delete"),
+    Endpoint("api", "protected_metrics", "read", "get",
+             lambda c, x: f"{API_ROOT}/people/{s(c, x).supervisor.external_id}/protected-metrics/"
+             "?period_start=2026-09-01&period_end=2026-11-30",
+             marker=lambda c, x: c.metric.key),
+    # --- HR data ----------------------------------------------------------------------------
+    Endpoint("api", "person", "list", "get",
+             lambda c, x: f"{API_ROOT}/people/?external_id={s(c, x).supervisor.external_id}",
+             marker=lambda c, x: s(c, x).supervisor.external_id),
+    Endpoint("api", "person", "read", "get",
+             lambda c, x: f"{API_ROOT}/people/{s(c, x).supervisor.external_id}/",
+             marker=lambda c, x: s(c, x).supervisor.external_id),
+    Endpoint("api", "person", "create", "post", lambda c, x: f"{API_ROOT}/people/",
+             body=lambda c, x: {"external_id": f"P-NEW-{x}", "full_name": "New", "id": 1,
+                                "email": "new@example.com"}),
+    Endpoint("api", "person", "update", "patch",
+             lambda c, x: f"{API_ROOT}/people/{s(c, x).supervisor.external_id}/",
+             body=lambda c, x: {"full_name": "Renamed", "user": 1, "id": 999_999},
+             protected=_person_protected, note="mass-assignment"),
+    Endpoint("api", "person", "lifecycle", "delete",
+             lambda c, x: f"{API_ROOT}/people/{s(c, x).member.external_id}/", note="deactivate"),
+    Endpoint("api", "org_unit", "list", "get", lambda c, x: f"{API_ROOT}/org-units/",
+             marker=lambda c, x: s(c, x).org_unit.external_id),
+    Endpoint("api", "org_unit", "read", "get",
+             lambda c, x: f"{API_ROOT}/org-units/{s(c, x).org_unit.external_id}/",
+             marker=lambda c, x: s(c, x).org_unit.external_id),
+    Endpoint("api", "org_unit", "create", "post", lambda c, x: f"{API_ROOT}/org-units/",
+             body=lambda c, x: {"external_id": f"OU-NEW-{x}", "name": "New unit"}),
+    Endpoint("api", "org_unit", "update", "patch",
+             lambda c, x: f"{API_ROOT}/org-units/{s(c, x).org_unit.external_id}/",
+             body=lambda c, x: {"name": "Renamed unit"}),
+]  # fmt: skip
+
+WEB = [
+    # --- coaching ---------------------------------------------------------------------------
+    Endpoint("web", "cycle", "list", "get", lambda c, x: "/coaching/",
+             marker=lambda c, x: s(c, x).workgroup.name, note="my-groups"),
+    Endpoint("web", "cycle", "list", "get",
+             lambda c, x: f"/coaching/workgroups/{s(c, x).workgroup.pk}/timeline/",
+             marker=lambda c, x: s(c, x).workgroup.name, note="timeline"),
+    Endpoint("web", "cycle", "read", "get", lambda c, x: f"/coaching/cycles/{s(c, x).cycle.pk}/",
+             marker=lambda c, x: s(c, x).workgroup.name),
+    Endpoint("web", "cycle", "create", "post",
+             lambda c, x: f"/coaching/workgroups/{s(c, x).workgroup.pk}/start/", body=lambda c, x: {}),
+    Endpoint("web", "cycle", "lifecycle", "post",
+             lambda c, x: f"/coaching/cycles/{s(c, x).cycle.pk}/data/",
+             body=lambda c, x: {"data_sought": "matrix data", "context": ""}),
+    Endpoint("web", "cycle", "lifecycle", "post",
+             lambda c, x: f"/coaching/cycles/{s(c, x).cycle.pk}/abandon/",
+             body=lambda c, x: {"reason": "matrix"}, note="abandon"),
+    Endpoint("web", "opportunity", "create", "post",
+             lambda c, x: f"/coaching/cycles/{s(c, x).cycle.pk}/opportunities/",
+             body=lambda c, x: {"title": "Matrix opportunity", "estimated_value": "10"}),
+    Endpoint("web", "opportunity", "lifecycle", "post",
+             lambda c, x: f"/coaching/cycles/{s(c, x).cycle.pk}/opportunities/"
+             f"{s(c, x).opportunity.pk}/drop/", body=lambda c, x: {"reason": "matrix"}),
+    # --- API clients ------------------------------------------------------------------------
+    Endpoint("web", "api_client", "list", "get", lambda c, x: "/integrations/",
+             marker=lambda c, x: s(c, x).api_client.name),
+    Endpoint("web", "api_client", "create", "post", lambda c, x: "/integrations/",
+             body=lambda c, x: {"name": f"Matrix new {x}", "scopes": ["people:read"]}),
+    Endpoint("web", "api_client", "lifecycle", "post",
+             lambda c, x: f"/integrations/{s(c, x).api_client.pk}/revoke/", body=lambda c, x: {},
+             note="revoke"),
+]  # fmt: skip
+
+ENDPOINTS = API + WEB
