@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import Resolver404, resolve
 from rest_framework.test import APIClient
