@@ -1,0 +1,161 @@
+"""Metrics over the v1 API: definitions (CRUD), observations (read, bulk upsert), baselines
+(read-only) and a person's protected metrics.
+
+Machine clients need `metrics:read` / `metrics:write`. People: HR admins and portfolio
+leaders read everyone's observations, baselines and protected metrics, a supervisor only
+their own; only HR admins write.
+"""
+
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.deletion import ProtectedError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import IdCursorPagination, InvalidRows
+from core.errors import StateConflict
+from core.roles import is_hr_admin, sees_portfolio
+from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
+from metrics.filters import BaselineFilter, ObservationFilter
+from metrics.models import Baseline, MetricDefinition, Observation
+from metrics.protection import protected_metrics
+from metrics.serializers import (
+    BaselineSerializer,
+    MetricDefinitionSerializer,
+    ObservationBulkSerializer,
+    ObservationSerializer,
+    PeriodSerializer,
+    ProtectedMetricSerializer,
+)
+from metrics.services import InvalidObservationRows, observations_upsert
+from people.models import Person
+from people.serializers import BulkResultSerializer
+
+
+class MetricDefinitionViewSet(viewsets.ModelViewSet):
+    """Metric definitions keyed by `key`. DELETE of a definition in use is a 409: deactivate
+    it (`active: false`) instead, so observations and baselines keep their meaning."""
+
+    scope = "metrics"
+    permission_classes = [HasScopeOrUserPermission, HumanWritesNeedHrAdmin]
+    serializer_class = MetricDefinitionSerializer
+    queryset = MetricDefinition.objects.all()
+    lookup_field = "key"
+    filterset_fields = ["kind", "active"]
+    ordering_fields = ["key"]
+    ordering = ["key"]
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            raise StateConflict(
+                "This metric has observations or baselines; deactivate it instead.",
+                code="metric_in_use",
+            ) from exc
+
+
+class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Observations, current rows only unless `include_superseded=true`; newest first."""
+
+    scope = "metrics"
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    pagination_class = IdCursorPagination
+    ordering_fields = None
+
+    def get_queryset(self):
+        person_ids = Person.objects.filter(pk=OuterRef("subject_id")).values("external_id")
+        return visible(Observation.objects.all(), self.request).annotate(
+            metric_key=F("metric__key"), person_external_id=Subquery(person_ids[:1])
+        )
+
+
+class ObservationBulkView(APIView):
+    scope = "metrics"
+    permission_classes = [HasScopeOrUserPermission, HumanWritesNeedHrAdmin]
+
+    @extend_schema(
+        request=ObservationBulkSerializer,
+        responses=BulkResultSerializer,
+        description=(
+            "Upsert up to 10,000 observations on metric + subject + period + source, all or "
+            "nothing and idempotent: an identical current row is unchanged, a different value "
+            "supersedes the current row (`updated`), a new key is created. Rows: metric (key), "
+            "subject_type, subject_id (a person's external_id, or a workgroup's or pilot's id), "
+            "period_start, period_end, value, source. On any bad row nothing is written: 400 "
+            '`{"code": "invalid_rows", "errors": [{"index", "field", "message"}]}`.'
+        ),
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict) or not isinstance(request.data.get("rows"), list):
+            ObservationBulkSerializer(data=request.data).is_valid(raise_exception=True)
+        try:
+            result = observations_upsert(rows=request.data["rows"])
+        except InvalidObservationRows as exc:
+            raise InvalidRows(exc.errors) from exc
+        return Response(BulkResultSerializer(result.as_dict()).data)
+
+
+class BaselineViewSet(viewsets.ReadOnlyModelViewSet):
+    """Frozen baselines, every version (the highest is in force; `in_force=true` for those)."""
+
+    scope = "metrics"
+    serializer_class = BaselineSerializer
+    filterset_class = BaselineFilter
+    ordering_fields = ["id", "frozen_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return visible(Baseline.objects.select_related("person", "metric"), self.request)
+
+
+def may_read_metrics_of(request, person: Person) -> bool:
+    if client_of(request) is not None:
+        return True
+    user = request.user
+    return is_hr_admin(user) or sees_portfolio(user) or person.user_id == user.pk
+
+
+PROTECTED_DOC = (
+    "Per active performance metric: the actual over the period, the frozen baseline in force, "
+    "the protected value (the better of the two by the metric's direction) and whether "
+    "protection applied. Protection runs from pilot start to pilot end plus the grace "
+    "period; a period overlapping that window by a day is protected. The actual aggregates "
+    "observations lying entirely inside the period."
+)
+
+
+class ProtectedMetricsView(APIView):
+    scope = "metrics"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period_start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("period_end", OpenApiTypes.DATE, required=True),
+        ],
+        responses=inline_serializer(
+            "ProtectedMetricList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": ProtectedMetricSerializer(many=True),
+            },
+        ),
+        description=PROTECTED_DOC,
+    )
+    def get(self, request, external_id: str):
+        person = get_object_or_404(Person, external_id=external_id)
+        if not may_read_metrics_of(request, person):
+            # Same answer as an unknown person: nobody learns whose metrics exist.
+            raise NotFound()
+        period = PeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        rows = protected_metrics(person=person, **period.validated_data)
+        data = ProtectedMetricSerializer(rows, many=True).data
+        return Response({"count": len(data), "next": None, "previous": None, "results": data})

@@ -1,0 +1,107 @@
+"""Data shapes of the metrics API. Field names HR systems rely on are the contract's."""
+
+from rest_framework import serializers
+
+from metrics.models import Baseline, MetricDefinition, Observation
+
+
+class MetricDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricDefinition
+        fields = [
+            "key",
+            "name",
+            "unit",
+            "kind",
+            "direction",
+            "aggregation",
+            "description",
+            "active",
+        ]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    metric = serializers.CharField(source="metric_key", read_only=True)
+    subject_id = serializers.SerializerMethodField(
+        help_text="A person's external_id, or the workgroup's or pilot's id."
+    )
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id",
+            "metric",
+            "subject_type",
+            "subject_id",
+            "period_start",
+            "period_end",
+            "value",
+            "source",
+            "recorded_at",
+            "is_current",
+            "superseded_at",
+            "supersedes",
+        ]
+
+    def get_subject_id(self, obs) -> str:
+        if obs.subject_type == "person":
+            return obs.person_external_id
+        return str(obs.subject_id)
+
+
+class ObservationRowSerializer(serializers.Serializer):
+    """One row of a bulk request (documentation only: rows are validated in bulk)."""
+
+    metric = serializers.CharField()
+    subject_type = serializers.ChoiceField(choices=["person", "workgroup", "pilot"])
+    subject_id = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    source = serializers.CharField(required=False, default="api")
+
+
+class ObservationBulkSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.DictField(), max_length=10_000)
+
+
+class BaselineSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.external_id", read_only=True)
+    metric = serializers.CharField(source="metric.key", read_only=True)
+
+    class Meta:
+        model = Baseline
+        fields = [
+            "id",
+            "person",
+            "pilot",
+            "metric",
+            "value",
+            "observation_count",
+            "window_start",
+            "window_end",
+            "frozen_at",
+            "version",
+            "reason",
+        ]
+
+
+class ProtectedMetricSerializer(serializers.Serializer):
+    metric = serializers.CharField(source="metric.key")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    baseline = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    protected_value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    protection_applied = serializers.BooleanField()
+    pilot = serializers.IntegerField(source="pilot.pk", allow_null=True, default=None)
+
+
+class PeriodSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["period_end"] < attrs["period_start"]:
+            raise serializers.ValidationError({"period_end": ["Must be on or after period_start."]})
+        return attrs
