@@ -97,8 +97,9 @@ def test_a_task_whose_worker_child_is_killed_mid_task_still_completes_exactly_on
     chaos_worker,
 ):
     run = ProbeRun.objects.create(label="chaos")
-    publisher = Celery("chaos-publisher", broker=CHAOS_REDIS)
+    publisher = Celery("chaos-publisher", broker=CHAOS_REDIS, set_as_current=False)
     publisher.send_task("core.tasks.slow_probe", kwargs={"run_id": run.pk, "seconds": 5})
+    publisher.close()
 
     def first_attempt_running():
         current = ProbeRun.objects.get(pk=run.pk)
