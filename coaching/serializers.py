@@ -3,6 +3,7 @@ No side effects here; the services decide."""
 
 from rest_framework import serializers
 
+from coaching.filters import MAX_ID
 from coaching.models import (
     ActionKind,
     Cycle,
@@ -65,14 +66,17 @@ class CycleSerializer(serializers.ModelSerializer):
 
 
 class CycleStartSerializer(serializers.Serializer):
-    workgroup = serializers.IntegerField(min_value=1)
+    workgroup = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class CycleDataSerializer(serializers.Serializer):
     data_sought = serializers.CharField(max_length=5000)
     context = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     observation_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
     )
 
 
@@ -144,7 +148,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
 
 class OpportunityCreateSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(min_value=1, help_text="The open cycle that found it.")
+    cycle = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The open cycle that found it."
+    )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default=""
@@ -159,6 +165,7 @@ class OpportunityAddressSerializer(serializers.Serializer):
     realised_efficiency = serializers.DecimalField(allow_null=True, default=None, **MONEY)
     cycle = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         default=None,
