@@ -48,9 +48,9 @@ FLAT_SHARE = Decimal("0.05")
 STARTED = [PilotStatus.RUNNING, PilotStatus.REVIEWING, PilotStatus.SCALED, PilotStatus.STOPPED]
 
 
-def pilot_totals(pilot_ids=None) -> dict[int, Totals]:
+def pilot_totals(pilot_ids=None, *, settings=None) -> dict[int, Totals]:
     """Each pilot's totals to date, summed from its month rollups (one query)."""
-    settings = OrganisationSettings.load()
+    settings = settings or OrganisationSettings.load()
     rows = PilotMonthRollup.objects.all()
     if pilot_ids is not None:
         rows = rows.filter(pilot_id__in=pilot_ids)
@@ -71,6 +71,20 @@ def month_rollups(pilot_ids) -> dict[int, list[PilotMonthRollup]]:
 
 def freshness() -> RollupState | None:
     return RollupState.objects.filter(pk=1).first()
+
+
+def freshness_label(state: RollupState | None, now=None) -> str:
+    """How old the rollups are, in words a leader reads at a glance ("updated 40 s ago")."""
+    if state is None or state.refreshed_at is None:
+        return "not computed yet"
+    seconds = max(int(((now or timezone.now()) - state.refreshed_at).total_seconds()), 0)
+    if seconds < 90:
+        return f"updated {seconds} s ago"
+    if seconds < 90 * 60:
+        return f"updated {round(seconds / 60)} min ago"
+    if seconds < 36 * 3600:
+        return f"updated {round(seconds / 3600)} h ago"
+    return f"updated {round(seconds / 86400)} days ago"
 
 
 def weeks_run(pilot: Pilot, now=None) -> int | None:
@@ -153,6 +167,7 @@ class DashboardRow:
     overdue: int = 0
     baselines_missing: int = 0
     flags: list[str] = field(default_factory=list)
+    months: list[PilotMonthRollup] = field(default_factory=list)
 
     @property
     def value(self) -> Decimal:
@@ -196,12 +211,12 @@ FLAG_LABELS = {
 }
 
 
-def value_is_flat(months: list[PilotMonthRollup], totals: Totals | None, today: date) -> bool:
+def value_is_flat(row: "DashboardRow", settings: OrganisationSettings, today: date) -> bool:
     """Value created this month and last is under FLAT_SHARE of the value to date."""
+    months, totals = row.months, row.totals
     if totals is None or totals.value <= 0:
         return True
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    settings = OrganisationSettings.load()
     recent = sum(
         (
             settings.money(amount=m.value_money, hours=m.value_hours)
@@ -213,7 +228,7 @@ def value_is_flat(months: list[PilotMonthRollup], totals: Totals | None, today: 
     return recent < totals.value * FLAT_SHARE
 
 
-def _flags(row: DashboardRow, months, today: date) -> list[str]:
+def _flags(row: DashboardRow, settings: OrganisationSettings, today: date) -> list[str]:
     pilot, flags = row.pilot, []
     if row.overdue:
         flags.append("overdue_cycles")
@@ -223,7 +238,7 @@ def _flags(row: DashboardRow, months, today: date) -> list[str]:
         pilot.status == PilotStatus.RUNNING
         and row.weeks_run is not None
         and NEAR_STOP_MIN_WEEKS <= row.weeks_run < row.horizon_weeks
-        and value_is_flat(months, row.totals, today)
+        and value_is_flat(row, settings, today)
     )
     if near:
         flags.append("near_premature_stop")
@@ -232,13 +247,16 @@ def _flags(row: DashboardRow, months, today: date) -> list[str]:
     return flags
 
 
-def dashboard_rows(queryset: QuerySet[Pilot], *, today: date | None = None) -> list[DashboardRow]:
+def dashboard_rows(
+    queryset: QuerySet[Pilot], *, settings=None, today: date | None = None
+) -> list[DashboardRow]:
     """One row per pilot for the dashboard: five queries whatever the number of pilots
     (pilots, settings, totals, month rollups, workgroups)."""
     today = today or timezone.localdate()
     pilots = list(dashboard_pilots(queryset))
     ids = [p.pk for p in pilots]
-    totals = pilot_totals(ids)
+    settings = settings or OrganisationSettings.load()
+    totals = pilot_totals(ids, settings=settings)
     months = month_rollups(ids)
     rows = {
         p.pk: DashboardRow(
@@ -247,6 +265,7 @@ def dashboard_rows(queryset: QuerySet[Pilot], *, today: date | None = None) -> l
             weeks_run=weeks_run(p),
             horizon_weeks=p.patience_horizon_weeks,
             totals=totals.get(p.pk),
+            months=months.get(p.pk, []),
         )
         for p in pilots
     }
@@ -263,6 +282,23 @@ def dashboard_rows(queryset: QuerySet[Pilot], *, today: date | None = None) -> l
             structural[workgroup.pilot_id].add("competing_initiatives")
     for pk, row in rows.items():
         row.flags = sorted(structural[pk], key=list(FLAG_LABELS).index) + _flags(
-            row, months.get(pk, []), today
+            row, settings, today
         )
     return list(rows.values())
+
+
+@dataclass
+class Summary:
+    value: Decimal
+    efficiency: Decimal
+    near_stop: int
+    premature: int
+
+
+def summarise(rows: list[DashboardRow]) -> Summary:
+    return Summary(
+        value=sum((r.value for r in rows), Decimal("0")),
+        efficiency=sum((r.efficiency for r in rows), Decimal("0")),
+        near_stop=sum("near_premature_stop" in r.flags for r in rows),
+        premature=sum(r.pilot.premature_stop for r in rows),
+    )

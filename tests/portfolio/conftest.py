@@ -117,3 +117,34 @@ def metrics(db):
         "nps": metric("nps", "points", "value"),
         "errors": metric("errors", "count", "performance"),
     }
+
+
+def build_portfolio(sponsor, supervisor, *, pilots: int, prefix: str = "Pilot") -> list[Pilot]:
+    """`pilots` running pilots alternating approaches, each with two workgroups, a tie, a
+    competing initiative, a completed cycle, an addressed opportunity and observations."""
+    from pilots.models import CompetingInitiative, Tie
+
+    value = metric("value_created", "EUR", "value")
+    hours = metric("hours_saved", "hours", "efficiency")
+    made = []
+    for n in range(pilots):
+        approach = Approach.WORK_REDEFINITION if n % 2 == 0 else Approach.JOB_REDESIGN
+        pilot = make_pilot(sponsor, name=f"{prefix} {n + 1}", approach=approach)
+        for g in range(2):
+            workgroup = make_workgroup(pilot, supervisor, name=f"Group {g + 1}")
+            Tie.objects.create(workgroup=workgroup, counterpart="Finance", frequency=4, strength=3)
+            CompetingInitiative.objects.create(
+                workgroup=workgroup, name="ERP upgrade", time_share_percent=40
+            )
+            cycle = make_cycle(workgroup, number=1, started="2026-06-03", completed="2026-06-10")
+            make_opportunity(
+                cycle,
+                status="addressed",
+                found="2026-06-04",
+                addressed="2026-07-01",
+                realised_value=Decimal("1000"),
+            )
+            observe(hours, "workgroup", workgroup.pk, "2026-07-06", "12")
+        observe(value, "pilot", pilot.pk, "2026-08-03", str(500 * (n + 1)))
+        made.append(pilot)
+    return made

@@ -1,0 +1,370 @@
+"""The five portfolio charts as plain dicts: Plotly traces and layout, plus the table of
+exactly the plotted numbers (the page shows it below the chart and the CSV download is built
+from it, so the three can never disagree). Data come from the rollups via selectors."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from django.utils import timezone
+
+from coaching.models import Cycle
+from pilots.models import Approach, Pilot, Workgroup
+from portfolio.models import OrganisationSettings, PilotMonthRollup, WorkgroupMonthRollup
+from portfolio.selectors import DashboardRow, horizon_date
+
+# Plotly stays responsive up to a few thousand points per trace; beyond, we aggregate.
+MAX_POINTS = 2000
+APPROACH_COLOURS = {Approach.WORK_REDEFINITION: "#1f7a4d", Approach.JOB_REDESIGN: "#2458d3"}
+VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = "#1f7a4d", "#2458d3", "#b42318"
+PALETTE = ["#1f7a4d", "#2458d3", "#d98b1f", "#8e44ad", "#16a2b8", "#7f8c8d", "#c0392b"]
+
+
+@dataclass
+class Chart:
+    """What a page draws and a CSV exports: `table` holds exactly the plotted numbers."""
+
+    key: str
+    title: str
+    data: list[dict]
+    layout: dict
+    columns: list[str]
+    rows: list[list]
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "title": self.title, "data": self.data, "layout": self.layout}
+
+
+def _money(amount) -> float:
+    return float(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def _layout(title: str, x: str, y: str, **extra) -> dict:
+    return {
+        "title": {"text": title, "x": 0, "font": {"size": 16}},
+        "xaxis": {"title": {"text": x}, "automargin": True},
+        "yaxis": {"title": {"text": y}, "automargin": True, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "height": 380,
+        **extra,
+    }
+
+
+def month_range(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last and len(months) < MAX_POINTS:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _pilot_months(pilot: Pilot, seen: list[date], today: date) -> list[date]:
+    start = timezone.localdate(pilot.started_at) if pilot.started_at else None
+    first = min([d for d in [start, *seen] if d] or [today])
+    end = timezone.localdate(pilot.ended_at) if pilot.ended_at else today
+    return month_range(first, max([end, *seen]))
+
+
+# ---- 1. value against efficiency for one pilot ------------------------------------------
+
+
+def value_series(pilot: Pilot, *, settings=None, today: date | None = None) -> list[dict]:
+    """Per month since start: value and efficiency in own units and money, and cumulative
+    money (the API's `value-vs-efficiency` series; one query plus the settings)."""
+    today = today or timezone.localdate()
+    settings = settings or OrganisationSettings.load()
+    by_month = {r.month: r for r in PilotMonthRollup.objects.filter(pilot=pilot)}
+    series, value_total, efficiency_total = [], Decimal("0"), Decimal("0")
+    for month in _pilot_months(pilot, list(by_month), today):
+        r = by_month.get(month) or PilotMonthRollup(month=month)
+        value = settings.money(amount=r.value_money, hours=r.value_hours)
+        efficiency = settings.money(amount=r.efficiency_money, hours=r.efficiency_hours)
+        value_total, efficiency_total = value_total + value, efficiency_total + efficiency
+        series.append(
+            {
+                "period_start": month,
+                "value_money": _money(r.value_money),
+                "value_hours": _money(r.value_hours),
+                "efficiency_money": _money(r.efficiency_money),
+                "efficiency_hours": _money(r.efficiency_hours),
+                "value": _money(value),
+                "efficiency": _money(efficiency),
+                "cumulative_value": _money(value_total),
+                "cumulative_efficiency": _money(efficiency_total),
+            }
+        )
+    return series
+
+
+def _marker(day: date, label: str, colour: str) -> tuple[dict, dict]:
+    shape = {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": day.isoformat(),
+        "x1": day.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": colour, "dash": "dot", "width": 2},
+    }
+    note = {"x": day.isoformat(), "y": 1, "yref": "paper", "text": label, "showarrow": False}
+    return shape, {**note, "xanchor": "left", "yanchor": "bottom", "font": {"color": colour}}
+
+
+def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Chart:
+    settings = settings or OrganisationSettings.load()
+    currency = settings.currency
+    series = value_series(pilot, settings=settings, today=today)
+    months = [p["period_start"].isoformat() for p in series]
+    title = f"{pilot.name}: cumulative value created and efficiency gains"
+    data = [
+        _line("Value created", months, [p["cumulative_value"] for p in series], VALUE_COLOUR),
+        _line(
+            "Efficiency gains",
+            months,
+            [p["cumulative_efficiency"] for p in series],
+            EFFICIENCY_COLOUR,
+        ),
+    ]
+    shapes, notes = [], []
+    if pilot.started_at:
+        for day, label in [
+            (timezone.localdate(pilot.started_at), "Start"),
+            (horizon_date(pilot), f"Patience horizon ({pilot.patience_horizon_weeks} wk)"),
+        ]:
+            shape, note = _marker(day, label, "#555")
+            shapes.append(shape)
+            notes.append(note)
+    layout = _layout(title, "Month", f"Cumulative {currency}", shapes=shapes, annotations=notes)
+    rows = [
+        [m, p["cumulative_value"], p["cumulative_efficiency"]]
+        for m, p in zip(months, series, strict=True)
+    ]
+    columns = ["month", f"cumulative_value_{currency}", f"cumulative_efficiency_{currency}"]
+    return Chart("value-vs-efficiency", title, data, layout, columns, rows)
+
+
+def _line(name, x, y, colour, **extra) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": x,
+        "y": y,
+        "line": {"color": colour, "width": 3},
+        **extra,
+    }
+
+
+# ---- 2. portfolio scatter -----------------------------------------------------------------
+
+
+def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart:
+    """Pilots by efficiency gains (x) and value created (y), colour = approach, size = people.
+    Beyond MAX_POINTS pilots per approach only the largest (by people) are drawn."""
+    currency = (settings or OrganisationSettings.load()).currency
+    title = "Pilots: value created against efficiency gains"
+    data, table = [], []
+    for approach in Approach:
+        mine = sorted((r for r in rows if r.pilot.approach == approach), key=lambda r: -r.people)[
+            :MAX_POINTS
+        ]
+        mine.sort(key=lambda r: r.pilot.name)
+        points = [
+            [r.pilot.name, approach.label, _money(r.efficiency), _money(r.value), r.people]
+            for r in mine
+        ]
+        table += points
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": approach.label,
+                "x": [p[2] for p in points],
+                "y": [p[3] for p in points],
+                "text": [p[0] for p in points],
+                "textposition": "top center",
+                "customdata": [p[4] for p in points],
+                "hovertemplate": "%{text}<br>Efficiency %{x:,.0f}<br>Value %{y:,.0f}"
+                "<br>%{customdata} people<extra></extra>",
+                "marker": {
+                    "color": APPROACH_COLOURS[approach],
+                    "size": [p[4] for p in points],
+                    "sizemode": "area",
+                    "sizeref": 0.08,
+                    "sizemin": 6,
+                    "opacity": 0.75,
+                    "line": {"color": "#fff", "width": 1},
+                },
+            }
+        )
+    layout = _layout(
+        title, f"Efficiency gains to date ({currency})", f"Value created to date ({currency})"
+    )
+    columns = ["pilot", "approach", f"efficiency_{currency}", f"value_{currency}", "people"]
+    return Chart("scatter", title, data, layout, columns, table)
+
+
+# ---- 3. approach comparison -------------------------------------------------------------
+
+
+def approach_comparison_chart(rows: list[DashboardRow], *, settings=None) -> Chart:
+    """Per approach and month since start: cumulative value and efficiency per person,
+    summed over the pilots that have run that long, divided by their people."""
+    settings = settings or OrganisationSettings.load()
+    currency = settings.currency
+    sums: dict = defaultdict(lambda: [Decimal("0"), Decimal("0"), 0])
+    for row in rows:
+        if row.pilot.started_at is None or not row.people:
+            continue
+        start = timezone.localdate(row.pilot.started_at).replace(day=1)
+        by_month = {m.month: m for m in row.months}
+        value = efficiency = Decimal("0")
+        for n, month in enumerate(month_range(start, timezone.localdate())):
+            m = by_month.get(month)
+            if m:
+                value += settings.money(amount=m.value_money, hours=m.value_hours)
+                efficiency += settings.money(amount=m.efficiency_money, hours=m.efficiency_hours)
+            cell = sums[(row.pilot.approach, n)]
+            cell[0], cell[1], cell[2] = cell[0] + value, cell[1] + efficiency, cell[2] + row.people
+    title = "Approaches compared: value and efficiency per person"
+    data, table = [], []
+    for approach in Approach:
+        points = sorted((n, c) for (a, n), c in sums.items() if a == approach)
+        per = [[approach.label, n, _money(c[0] / c[2]), _money(c[1] / c[2])] for n, c in points]
+        table += per
+        colour = APPROACH_COLOURS[approach]
+        x = [p[1] for p in per]
+        data.append(_line(f"{approach.label}: value", x, [p[2] for p in per], colour))
+        data.append(
+            _line(f"{approach.label}: efficiency", x, [p[3] for p in per], colour)
+            | {"line": {"color": colour, "width": 3, "dash": "dash"}}
+        )
+    layout = _layout(title, "Months since start", f"Cumulative {currency} per person")
+    columns = [
+        "approach",
+        "months_since_start",
+        f"value_per_person_{currency}",
+        f"efficiency_per_person_{currency}",
+    ]
+    return Chart("approaches", title, data, layout, columns, table)
+
+
+# ---- 4. leading indicators per workgroup ---------------------------------------------------
+
+INDICATORS = [
+    ("cycles_completed", "Cycles completed"),
+    ("opportunities_found", "Opportunities found"),
+    ("opportunities_addressed", "Opportunities addressed"),
+]
+
+
+def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> Chart:
+    """Cycles completed and opportunities found and addressed per workgroup per month, three
+    stacked panels sharing the month axis (one query for the rollups)."""
+    today = today or timezone.localdate()
+    counts = {
+        (r.workgroup_id, r.month): r for r in WorkgroupMonthRollup.objects.filter(pilot=pilot)
+    }
+    months = _pilot_months(pilot, [m for _, m in counts], today)
+    labels = [m.isoformat() for m in months]
+    title = f"{pilot.name}: leading indicators per workgroup"
+    data, table = [], []
+    for i, workgroup in enumerate(workgroups):
+        cells = [counts.get((workgroup.pk, m)) for m in months]
+        values = {key: [getattr(c, key) if c else 0 for c in cells] for key, _ in INDICATORS}
+        table += [
+            [workgroup.name, label, *(values[k][j] for k, _ in INDICATORS)]
+            for j, label in enumerate(labels)
+        ]
+        for panel, (key, _) in enumerate(INDICATORS, start=1):
+            data.append(
+                {
+                    "type": "bar",
+                    "name": workgroup.name,
+                    "legendgroup": workgroup.name,
+                    "showlegend": panel == 1,
+                    "x": labels,
+                    "y": values[key],
+                    "marker": {"color": PALETTE[i % len(PALETTE)]},
+                    "xaxis": "x",
+                    "yaxis": "y" if panel == 1 else f"y{panel}",
+                }
+            )
+    layout = _layout(title, "Month", INDICATORS[0][1], height=560, barmode="group")
+    layout["grid"] = {"rows": 3, "columns": 1, "pattern": "coupled", "roworder": "top to bottom"}
+    for panel, (_, label) in enumerate(INDICATORS[1:], start=2):
+        layout[f"yaxis{panel}"] = {"title": {"text": label}, "rangemode": "tozero"}
+    layout["yaxis"]["title"]["text"] = INDICATORS[0][1]
+    columns = ["workgroup", "month", *(key for key, _ in INDICATORS)]
+    return Chart("leading-indicators", title, data, layout, columns, table)
+
+
+# ---- 5. cadence per workgroup ------------------------------------------------------------
+
+
+def cadence_gaps(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> list[list]:
+    """Per workgroup, the days between consecutive cycle starts from the pilot's start to
+    today (the last gap still running); a gap longer than the cadence is overdue."""
+    today = today or timezone.localdate()
+    starts = defaultdict(list)
+    for workgroup_id, started_at in Cycle.objects.filter(workgroup__pilot=pilot).values_list(
+        "workgroup_id", "started_at"
+    ):
+        starts[workgroup_id].append(timezone.localdate(started_at))
+    if pilot.started_at is None:
+        return []
+    origin = timezone.localdate(pilot.started_at)
+    end = timezone.localdate(pilot.ended_at) if pilot.ended_at else today
+    rows = []
+    for workgroup in workgroups:
+        points = sorted({origin, *(d for d in starts[workgroup.pk] if origin <= d <= end)})
+        for first, second in pairwise([*points, end]):
+            if second > first:
+                days = (second - first).days
+                late = days > workgroup.cadence_days
+                rows.append([workgroup.name, first, second, days, workgroup.cadence_days, late])
+    return rows[-MAX_POINTS:]
+
+
+def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> Chart:
+    gaps = cadence_gaps(pilot, workgroups, today=today)
+    title = f"{pilot.name}: days between coaching cycles"
+    data = []
+    for i, workgroup in enumerate(workgroups):
+        mine = [g for g in gaps if g[0] == workgroup.name]
+        colour = PALETTE[i % len(PALETTE)]
+        data.append(
+            _line(workgroup.name, [g[2].isoformat() for g in mine], [g[3] for g in mine], colour)
+            | {
+                "marker": {
+                    "size": 9,
+                    "color": [LATE_COLOUR if g[5] else colour for g in mine],
+                    "symbol": ["x" if g[5] else "circle" for g in mine],
+                },
+                "line": {"color": colour, "width": 2},
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"{workgroup.name}: cadence ({workgroup.cadence_days} d)",
+                "x": [mine[0][1].isoformat(), mine[-1][2].isoformat()] if mine else [],
+                "y": [workgroup.cadence_days] * (2 if mine else 0),
+                "line": {"color": colour, "dash": "dot", "width": 1},
+                "hoverinfo": "skip",
+            }
+        )
+    layout = _layout(
+        title, "Cycle start (or today for the running gap)", "Days since previous cycle"
+    )
+    rows = [
+        [g[0], g[1].isoformat(), g[2].isoformat(), g[3], g[4], "yes" if g[5] else "no"]
+        for g in gaps
+    ]
+    columns = ["workgroup", "from", "to", "days", "cadence_days", "overdue"]
+    return Chart("cadence", title, data, layout, columns, rows)
