@@ -27,4 +27,5 @@ urlpatterns = [
         "api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
     ),
     path("api/v1/", include([path("", include(f"{app}.api_urls")) for app in API_APPS])),
+    path("scim/v2/", include("hrapi.scim.urls")),
 ]

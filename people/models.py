@@ -55,6 +55,10 @@ class PersonQuerySet(models.QuerySet):
         pilots need to pick members and supervisors. Writes are for HR admins only."""
         return self if user.is_authenticated else self.none()
 
+    def provisioned(self):
+        """People SCIM may address: not deleted by an identity system."""
+        return self.filter(deprovisioned_at__isnull=True)
+
     def with_relations(self):
         return self.select_related("org_unit", "manager", "user")
 
@@ -79,6 +83,9 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # Set when an identity system deletes the person over SCIM: they are deactivated, kept
+    # for history, and SCIM answers 404 for them (RFC 7644 §3.6) until re-provisioned.
+    deprovisioned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

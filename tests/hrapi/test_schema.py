@@ -46,8 +46,14 @@ def test_bulk_endpoints_document_the_invalid_rows_shape(schema):
 
 def test_the_people_endpoints_use_the_contract_fields(schema):
     person = schema["components"]["schemas"]["Person"]["properties"]
-    assert {"external_id", "full_name", "email", "org_unit_external_id",
-            "manager_external_id", "active"} <= set(person)  # fmt: skip
+    assert {
+        "external_id",
+        "full_name",
+        "email",
+        "org_unit_external_id",
+        "manager_external_id",
+        "active",
+    } <= set(person)
     assert "bearerAuth" in schema["components"]["securitySchemes"]
 
 

@@ -11,10 +11,15 @@ pytestmark = pytest.mark.django_db
 
 def _rows(n, start=0, unit="TEAM1"):
     return [
-        {"external_id": f"E{i:05d}", "full_name": f"Person {i}", "email": f"p{i}@x.org",
-         "org_unit_external_id": unit, "manager_external_id": f"E{i - 1:05d}" if i else None}
+        {
+            "external_id": f"E{i:05d}",
+            "full_name": f"Person {i}",
+            "email": f"p{i}@x.org",
+            "org_unit_external_id": unit,
+            "manager_external_id": f"E{i - 1:05d}" if i else None,
+        }
         for i in range(start, start + n)
-    ]  # fmt: skip
+    ]
 
 
 def test_a_bulk_create_reports_what_it_created(writer, org):
@@ -41,8 +46,9 @@ def test_a_bad_row_in_the_middle_writes_nothing_and_is_reported_by_index(writer,
     body = response.json()
     assert body["code"] == "invalid_rows"
     assert [(e["index"], e["field"]) for e in body["errors"]] == [
-        (2, "email"), (3, "org_unit_external_id"),
-    ]  # fmt: skip
+        (2, "email"),
+        (3, "org_unit_external_id"),
+    ]
     assert all(e["message"] for e in body["errors"])
     assert not Person.objects.exists()
 
@@ -80,8 +86,10 @@ def test_a_cycle_inside_the_batch_is_refused(writer, db):
 def test_a_cycle_through_existing_people_is_refused(writer):
     a = Person.objects.create(external_id="A", full_name="A")
     Person.objects.create(external_id="B", full_name="B", manager=a)
-    rows = [{"external_id": "A", "manager_external_id": "C"},
-            {"external_id": "C", "full_name": "C", "manager_external_id": "B"}]  # fmt: skip
+    rows = [
+        {"external_id": "A", "manager_external_id": "C"},
+        {"external_id": "C", "full_name": "C", "manager_external_id": "B"},
+    ]
     response = writer.post("/api/v1/people/bulk/", {"rows": rows})
     assert response.status_code == 400
     assert Person.objects.get(external_id="A").manager is None
@@ -104,8 +112,11 @@ def test_keys_left_out_of_a_row_keep_their_values(writer, org):
 
 
 def test_a_new_row_needs_a_name_and_a_duplicate_key_is_reported(writer):
-    rows = [{"external_id": "X"}, {"external_id": "Y", "full_name": "Y"},
-            {"external_id": "Y", "full_name": "Y"}]  # fmt: skip
+    rows = [
+        {"external_id": "X"},
+        {"external_id": "Y", "full_name": "Y"},
+        {"external_id": "Y", "full_name": "Y"},
+    ]
     errors = writer.post("/api/v1/people/bulk/", {"rows": rows}).json()["errors"]
     assert {(e["index"], e["field"]) for e in errors} == {(0, "full_name"), (2, "external_id")}
     errors = writer.post("/api/v1/people/bulk/", {"rows": rows[:2]}).json()["errors"]
@@ -128,8 +139,9 @@ def test_more_than_ten_thousand_rows_are_refused(writer):
 
 
 def test_malformed_json_is_a_400_parse_error(writer):
-    response = writer.generic("POST", "/api/v1/people/bulk/", "{not json",
-                              content_type="application/json")  # fmt: skip
+    response = writer.generic(
+        "POST", "/api/v1/people/bulk/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 

@@ -7,14 +7,20 @@ from people.models import OrgUnit, Person
 pytestmark = pytest.mark.django_db
 
 PERSON_FIELDS = {
-    "external_id", "full_name", "email", "org_unit_external_id", "manager_external_id", "active",
-}  # fmt: skip
+    "external_id",
+    "full_name",
+    "email",
+    "org_unit_external_id",
+    "manager_external_id",
+    "active",
+}
 
 
 def test_a_person_has_exactly_the_contract_fields(reader, org):
     boss = Person.objects.create(external_id="E1", full_name="Boss", org_unit=org)
-    Person.objects.create(external_id="E2", full_name="Ann", email="a@x.org", org_unit=org,
-                          manager=boss)  # fmt: skip
+    Person.objects.create(
+        external_id="E2", full_name="Ann", email="a@x.org", org_unit=org, manager=boss
+    )
     body = reader.get("/api/v1/people/E2/").json()
     assert set(body) >= PERSON_FIELDS
     assert body["org_unit_external_id"] == "TEAM1"
@@ -50,9 +56,14 @@ def test_creating_a_person_by_external_ids(writer, org):
     Person.objects.create(external_id="E1", full_name="Boss")
     response = writer.post(
         "/api/v1/people/",
-        {"external_id": "E2", "full_name": "Ann", "email": "ann@x.org",
-         "org_unit_external_id": "TEAM1", "manager_external_id": "E1"},
-    )  # fmt: skip
+        {
+            "external_id": "E2",
+            "full_name": "Ann",
+            "email": "ann@x.org",
+            "org_unit_external_id": "TEAM1",
+            "manager_external_id": "E1",
+        },
+    )
     assert response.status_code == 201, response.json()
     person = Person.objects.get(external_id="E2")
     assert person.org_unit == org and person.manager.external_id == "E1"

@@ -16,7 +16,7 @@ def _people(n, org, start=0, manager=None):
             org_unit=org,
             manager=manager,
             email=f"p{i}@x.org",
-        )  # fmt: skip
+        )
         for i in range(start, start + n)
     )
 
@@ -31,8 +31,17 @@ def test_the_list_is_ordered_by_external_id_and_pages_are_stable(reader, org):
     assert {"results", "next", "previous", "count"} <= set(body)
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=abc", "page_size=-1", "page_size=99999",
-                                   "page=999", "updated_since=yesterday"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=abc",
+        "page_size=-1",
+        "page_size=99999",
+        "page=999",
+        "updated_since=yesterday",
+    ],
+)
 def test_garbage_paging_and_filter_parameters_are_a_400_or_404_not_a_500(reader, org, query):
     response = reader.get(f"/api/v1/people/?{query}")
     assert response.status_code in (400, 404)

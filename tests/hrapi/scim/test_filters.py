@@ -1,0 +1,146 @@
+"""SCIM list filters, paging, sorting and attribute selection on Users and Groups."""
+
+import pytest
+
+from hrapi.scim.errors import ScimError
+from hrapi.scim.filters import Compare, Logical, Not, parse
+
+pytestmark = pytest.mark.django_db
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+def test_the_parser_honours_precedence_and_parentheses():
+    tree = parse('userName eq "a" or not (active eq true) and emails co "x"')
+    assert tree == Logical(
+        "or",
+        Compare("userName", "eq", "a"),
+        Logical("and", Not(Compare("active", "eq", True)), Compare("emails", "co", "x")),
+    )
+    assert parse('(a eq "1" OR b pr) AND c sw "z"').op == "and"
+
+
+def test_the_parser_reads_value_paths_and_escaped_strings():
+    assert parse('emails[type eq "work" and value ew "@x.org"]') == Logical(
+        "and", Compare("emails.type", "eq", "work"), Compare("emails.value", "ew", "@x.org")
+    )
+    assert parse(r'displayName eq "say \"hi\""').value == 'say "hi"'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "userName",
+        'userName zz "a"',
+        'userName eq "a" and',
+        "(userName pr",
+        'userName eq "a" ]',
+        "userName eq bare",
+        'a eq "unterminated',
+    ],
+)
+def test_the_parser_refuses_broken_filters(text):
+    with pytest.raises(ScimError) as raised:
+        parse(text)
+    assert raised.value.scim_type == "invalidFilter"
+
+
+@pytest.fixture
+def three_users(new_user):
+    users = [new_user(name) for name in ("alpha", "bravo", "charlie")]
+    return {u["userName"]: u for u in users}
+
+
+def _names(scim, query):
+    response = scim.get(f"/Users?{query}")
+    assert response.status_code == 200, response.content
+    return [r["userName"] for r in response.json()["Resources"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('filter=userName eq "BRAVO"', ["bravo"]),
+        ('filter=USERNAME ne "bravo"', ["alpha", "charlie"]),
+        ('filter=userName co "ar"', ["charlie"]),
+        ('filter=userName sw "al"', ["alpha"]),
+        ('filter=userName ew "o"', ["bravo"]),
+        ("filter=emails pr", ["alpha", "bravo", "charlie"]),
+        ('filter=userName gt "alpha"', ["bravo", "charlie"]),
+        ('filter=userName le "bravo"', ["alpha", "bravo"]),
+        ('filter=userName eq "alpha" or userName eq "charlie"', ["alpha", "charlie"]),
+        ('filter=not (userName eq "alpha") and active eq true', ["bravo", "charlie"]),
+        ('filter=emails[type eq "work" and value sw "brav"]', []),  # type is not filterable
+        ('filter=emails[value sw "brav"]', ["bravo"]),
+        ('filter=emails.value eq "charlie@example.com"', ["charlie"]),
+        (f'filter={ENTERPRISE}:employeeNumber eq "alpha"', ["alpha"]),
+        ('filter=urn:ietf:params:scim:schemas:core:2.0:User:userName eq "alpha"', ["alpha"]),
+        ('filter=meta.lastModified gt "2000-01-01T00:00:00Z"', ["alpha", "bravo", "charlie"]),
+        ("filter=active eq false", []),
+    ],
+)
+def test_user_filters(scim, three_users, query, expected):
+    if "type eq" in query:
+        response = scim.get(f"/Users?{query}")
+        assert response.status_code == 400 and response.json()["scimType"] == "invalidFilter"
+        return
+    assert _names(scim, query.replace("+", "%2B")) == expected
+
+
+def test_a_filter_on_an_unknown_attribute_or_a_boolean_range_is_invalid(scim, three_users):
+    for query in ('filter=nickName eq "x"', "filter=active gt true", "filter=userName eq"):
+        response = scim.get(f"/Users?{query}")
+        assert response.status_code == 400
+        assert response.json()["scimType"] == "invalidFilter"
+
+
+def test_paging_with_start_index_and_count(scim, three_users):
+    body = scim.get("/Users?startIndex=2&count=1").json()
+    assert body["totalResults"] == 3 and body["startIndex"] == 2 and body["itemsPerPage"] == 1
+    assert [r["userName"] for r in body["Resources"]] == ["bravo"]
+    assert scim.get("/Users?count=0").json()["Resources"] == []
+    assert scim.get("/Users?startIndex=0").json()["startIndex"] == 1
+    assert scim.get("/Users?count=abc").status_code == 400
+
+
+def test_sorting_by_user_name_descending(scim, three_users):
+    assert _names(scim, "sortBy=userName&sortOrder=descending") == ["charlie", "bravo", "alpha"]
+
+
+def test_attributes_and_excluded_attributes(scim, three_users):
+    body = scim.get('/Users?attributes=userName,name.givenName&filter=userName eq "alpha"').json()
+    user = body["Resources"][0]
+    assert set(user) == {"schemas", "id", "userName", "name"}
+    assert user["name"] == {"givenName": "Barbara"}
+    one = scim.get(f"/Users/{three_users['alpha']['id']}?excludedAttributes=emails,meta").json()
+    assert "emails" not in one and "meta" not in one and one["id"]
+    ext = scim.get(f"/Users/{three_users['alpha']['id']}?attributes={ENTERPRISE}:employeeNumber")
+    assert ext.json()[ENTERPRISE] == {"employeeNumber": "alpha"}
+
+
+def test_the_user_list_costs_the_same_queries_at_two_sizes(
+    scim, new_user, django_assert_num_queries
+):
+    new_user("first")
+    scim.get("/Users")
+    # token, count, page with unit and manager joined
+    with django_assert_num_queries(3):
+        scim.get("/Users")
+    for n in range(8):
+        new_user(f"more{n}")
+    with django_assert_num_queries(3):
+        scim.get("/Users")
+
+
+def test_the_group_list_costs_the_same_queries_at_two_sizes(
+    scim, new_user, org, django_assert_num_queries
+):
+    scim.get("/Groups")
+    # token, count, page, members prefetched
+    with django_assert_num_queries(4):
+        scim.get("/Groups")
+    for n in range(5):
+        new_user(f"member{n}", **{ENTERPRISE: {"department": "Team one"}})
+        scim.post("/Groups", {"displayName": f"Group {n}"})
+    with django_assert_num_queries(4):
+        scim.get("/Groups")
