@@ -9,7 +9,10 @@ whose URL does not resolve yet are skipped, so endpoints are picked up as they l
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.matrix.cast import Cast
+from tests.matrix.rules import Expect
 
 Build = Callable[[Cast, str], object]
 
@@ -25,6 +28,9 @@ class Endpoint:
     marker: Build | None = None
     protected: Build | None = None  # → list of (instance, [field, ...]) that must not change
     note: str = field(default="")
+    # A page narrower than its object's general rule (e.g. the portfolio is for leaders):
+    # (principal, side) → Expect, or None to fall back to rules.expected.
+    rule: Callable | None = None
 
     @property
     def id(self) -> str:
@@ -197,6 +203,55 @@ WEB = [
     Endpoint("web", "api_client", "lifecycle", "post",
              lambda c, x: f"/integrations/{s(c, x).api_client.pk}/revoke/", body=lambda c, x: {},
              note="revoke"),
+]  # fmt: skip
+
+
+def _leaders_page(principal: str, side: str):
+    """The portfolio is for leaders: alice sees every pilot, bob only his own."""
+    if principal == "alice" or (principal == "bob" and side == "A"):
+        return Expect.ALLOW
+    if principal in {"carol", "erin"} and side == "A":
+        return Expect.OPEN  # their own pilot may or may not be shown to them
+    return Expect.DENY
+
+
+def _hr_only(principal: str, side: str):
+    return Expect.ALLOW if principal == "hilda" else Expect.DENY
+
+
+def _rebaseline(principal: str, side: str):
+    # "A sponsor may re-baseline with a reason": only the sponsor, only their own pilot.
+    if principal == "alice":
+        return Expect.OPEN
+    return Expect.ALLOW if (principal == "bob" and side == "A") else Expect.DENY
+
+
+def _csv_upload(cast, side):
+    header = "metric,subject_type,subject_id,period_start,period_end,value,source\n"
+    who = s(cast, side).supervisor.external_id
+    row = f"{cast.metric.key},person,{who},2026-07-01,2026-07-31,5,m\n"
+    return {"file": SimpleUploadedFile("m.csv", (header + row).encode(), "text/csv")}
+
+
+WEB += [
+    # --- portfolio --------------------------------------------------------------------------
+    Endpoint("web", "pilot", "list", "get", lambda c, x: "/portfolio/",
+             marker=lambda c, x: s(c, x).pilot.name, rule=_leaders_page, note="portfolio"),
+    Endpoint("web", "pilot", "read", "get", lambda c, x: f"/portfolio/pilots/{s(c, x).pilot.pk}/",
+             marker=lambda c, x: s(c, x).pilot.name, rule=_leaders_page, note="charts"),
+    Endpoint("web", "pilot", "read", "get",
+             lambda c, x: f"/portfolio/pilots/{s(c, x).pilot.pk}/charts/value-vs-efficiency.csv",
+             rule=_leaders_page, note="chart-csv"),
+    # --- metrics ----------------------------------------------------------------------------
+    Endpoint("web", "observation", "list", "get", lambda c, x: "/metrics/imports/",
+             rule=_hr_only, note="imports"),
+    Endpoint("web", "observation", "create", "post", lambda c, x: "/metrics/imports/",
+             body=_csv_upload, rule=_hr_only, note="csv-import"),
+    Endpoint("web", "baseline", "create", "post",
+             lambda c, x: f"/metrics/pilots/{s(c, x).pilot.pk}/rebaseline/",
+             body=lambda c, x: {"person": s(c, x).supervisor.pk, "metric": c.metric.pk,
+                                "reason": "matrix"},
+             protected=_baseline_protected, rule=_rebaseline, note="rebaseline"),
 ]  # fmt: skip
 
 ENDPOINTS = API + WEB
