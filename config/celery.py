@@ -33,4 +33,7 @@ app.conf.beat_schedule = {
     # The portfolio dashboard reads rollups, not raw observations: rebuilding them every
     # minute keeps it "fresh within a minute" without hooks in other apps' writes.
     "portfolio-refresh-rollups": {"task": "portfolio.tasks.refresh_rollups", "schedule": 60.0},
+    # Webhook deliveries that failed wait out their backoff (1, 2, 4, 8 min); this queues the
+    # next attempt once it is due, so retries survive worker restarts.
+    "hrapi-webhook-retry-due": {"task": "hrapi.tasks.webhook_retry_due", "schedule": 60.0},
 }

@@ -1,10 +1,11 @@
 """Admin for API clients (token shown once, revoke action) and the webhook delivery log."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 
-from hrapi.forms import ApiClientForm
-from hrapi.models import ApiClient, ApiToken
-from hrapi.services import api_client_create, api_client_revoke
+from hrapi.forms import ApiClientForm, WebhookSubscriptionForm
+from hrapi.models import ApiClient, ApiToken, DeliveryStatus, WebhookDelivery, WebhookSubscription
+from hrapi.services import api_client_create, api_client_revoke, webhook_subscription_secret
 
 
 class ApiTokenInline(admin.TabularInline):
@@ -58,3 +59,59 @@ class ApiClientAdmin(admin.ModelAdmin):
         for client in queryset.active():
             api_client_revoke(client=client)
         self.message_user(request, "Revoked.", messages.SUCCESS)
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ["client", "url", "event_list", "active", "created_at"]
+    list_filter = ["active", "client"]
+    list_select_related = ["client"]
+
+    @admin.display(description="Events")
+    def event_list(self, obj):
+        return ", ".join(obj.events)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.secret = webhook_subscription_secret()
+        super().save_model(request, obj, form, change)
+        if not change:
+            messages.warning(
+                request,
+                f"Signing secret for {obj.url} (give it to the receiver now, it is shown only "
+                f"once): {obj.secret}",
+            )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: read-only, with a way to try a failed delivery again."""
+
+    list_display = [
+        "event",
+        "subscription",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["subscription__client"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Try the selected deliveries again now")
+    def retry(self, request, queryset):
+        count = queryset.exclude(status=DeliveryStatus.DELIVERED).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        self.message_user(request, f"{count} deliveries will be retried within a minute.")

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from hrapi.models import SCOPES, ApiClient
+from hrapi.events import EVENTS
+from hrapi.models import SCOPES, ApiClient, WebhookSubscription
 
 SCOPE_CHOICES = [(scope, f"{scope} — {label}") for scope, label in SCOPES.items()]
 
@@ -15,3 +16,13 @@ class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient
         fields = ["name", "contact_email", "scopes"]
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=[(e, e) for e in EVENTS], widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client", "url", "events", "active"]

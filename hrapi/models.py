@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 
 SCOPES = {
@@ -74,3 +75,70 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "rdf_" + secrets.token_urlsafe(32)
+
+
+class WebhookSubscriptionQuerySet(models.QuerySet):
+    def for_event(self, event: str):
+        """Active subscriptions of live clients that asked for `event`. Filtered in Python
+        after one query: JSON `contains` is not portable to SQLite, and subscriptions are few."""
+        live = self.filter(active=True, client__revoked_at__isnull=True)
+        return [s for s in live if event in s.events]
+
+
+class WebhookSubscription(models.Model):
+    """Where an API client wants to hear about events. Only an HR admin creates these (in the
+    admin), so Redefine only ever posts to addresses an admin configured."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="http(s) only; redirects are not followed.",
+    )
+    events = models.JSONField(default=list)
+    # Kept in clear because signing needs it; shown to the admin once, at creation.
+    secret = models.CharField(max_length=100, editable=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WebhookSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["client__name", "pk"]
+
+    def __str__(self):
+        return f"{self.client} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: the delivery log HR admins read in the admin."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=64)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set while one worker posts, so a duplicate task message does not post twice at once.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        return f"{self.event} #{self.pk} ({self.status})"

@@ -1,5 +1,7 @@
 """Writes for API clients and tokens."""
 
+import secrets
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,3 +47,8 @@ def api_client_revoke(*, client: ApiClient) -> None:
     with transaction.atomic():
         ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=now)
         client.tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+
+
+def webhook_subscription_secret() -> str:
+    """A new signing secret for a webhook subscription."""
+    return "whsec_" + secrets.token_urlsafe(32)
