@@ -168,6 +168,7 @@ def _render_cycle(request, cycle: Cycle, status: int = 200, **bound_forms):
         "workgroup": workgroup,
         "stages": _stages(cycle),
         "can_write": workgroup.supervisor.user_id == request.user.pk,
+        "is_latest": not workgroup.cycles.filter(number__gt=cycle.number).exists(),
         "actions": list(cycle.actions.select_related("owner")),
         "linked_observations": list(cycle.observations.select_related("metric")),
         "found_here": list(cycle.opportunities_found.select_related("addressed_in")),
@@ -220,6 +221,8 @@ def _stage_write(request, cycle: Cycle, stage: str, save: Callable) -> Callable:
         save(cycle=cycle, by=request.user, **data)
         if "complete" in request.POST:
             services.cycle_complete_stage(cycle=cycle, by=request.user, stage=stage)
+            if stage == Stage.ADAPTATION:
+                return f"Cycle {cycle.number} completed: what changes next starts the next one."
             return f"{Stage(stage).label}: done."
         return "Saved."
 

@@ -252,3 +252,11 @@ def test_the_data_stage_links_observations_of_the_group(client, carol, cycle, wo
     assert "Wait days: 3" in _as(client, carol).get(url).content.decode()
     client.post(f"{url}data/", {"data_sought": "Waits", "observation_ids": [observation.pk]})
     assert list(cycle.observations.all()) == [observation]
+
+
+def test_a_completed_latest_cycle_offers_the_next_one(client, carol, workgroup):
+    first = run_full_cycle(workgroup, carol)
+    url = reverse("coaching:cycle", args=[first.pk])
+    assert "Start the next cycle" in _as(client, carol).get(url).content.decode()
+    services.cycle_start(workgroup=workgroup, by=carol)
+    assert "Start the next cycle" not in client.get(url).content.decode()
