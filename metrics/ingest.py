@@ -107,16 +107,23 @@ def _ids(model, raw: set[str]) -> dict[str, int]:
     return {str(pk): pk for pk in model.objects.filter(pk__in=numbers).values_list("pk", flat=True)}
 
 
-def validate_rows(rows) -> tuple[list[CleanRow], list[dict]]:
-    """Clean every row; return (clean rows, errors as {"index", "field", "message"})."""
+def validate_rows(
+    rows, *, offset: int = 0, seen: dict | None = None
+) -> tuple[list[CleanRow], list[dict]]:
+    """Clean every row; return (clean rows, errors as {"index", "field", "message"}).
+
+    A file imported in chunks passes the row `offset` of the chunk and one `seen` dict for
+    the whole file, so duplicates are caught across chunks too.
+    """
     if not isinstance(rows, list):
         return [], [{"index": None, "field": "rows", "message": "Send a list of rows."}]
     if len(rows) > MAX_ROWS:
         message = f"At most {MAX_ROWS} rows per request; got {len(rows)}."
         return [], [{"index": None, "field": "rows", "message": message}]
     lookups = Lookups(rows)
-    clean, errors, seen = [], [], {}
-    for index, row in enumerate(rows):
+    clean, errors = [], []
+    seen = {} if seen is None else seen
+    for index, row in enumerate(rows, start=offset):
         try:
             item = clean_row(row, lookups)
         except RowError as exc:

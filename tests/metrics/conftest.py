@@ -14,6 +14,12 @@ from pilots.models import Pilot, PilotStatus, Workgroup
 START = dt.date(2026, 6, 1)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded CSVs go to a temporary directory, never the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def cases(db):
     return MetricDefinition.objects.create(

@@ -67,8 +67,9 @@ def test_freezing_is_one_aggregate_query_whatever_the_number_of_supervisors(
     pilot, history, bob, django_assert_num_queries
 ):
     def freeze(target):
-        # savepoint, already frozen?, supervisors, metrics, ONE aggregate, bulk insert, release
-        with django_assert_num_queries(7):
+        # savepoint, already frozen?, supervisors, metrics, ONE aggregate, bulk insert,
+        # webhook subscriptions for the event, release
+        with django_assert_num_queries(8):
             baselines_freeze_for_start(pilot=target, frozen_at=start_of(target))
 
     freeze(pilot)
