@@ -2,6 +2,7 @@
 exactly the plotted numbers (the page shows it below the chart and the CSV download is built
 from it, so the three can never disagree). Data come from the rollups via selectors."""
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,14 +44,29 @@ def _money(amount) -> float:
 
 def _layout(title: str, x: str, y: str, **extra) -> dict:
     return {
-        "title": {"text": title, "x": 0, "font": {"size": 16}},
-        "xaxis": {"title": {"text": x}, "automargin": True},
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "xaxis": {"title": {"text": x, "standoff": 8}, "automargin": True},
         "yaxis": {"title": {"text": y}, "automargin": True, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.2},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
-        "height": 380,
+        "legend": {"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
+        "margin": {"l": 60, "r": 24, "t": 56, "b": 110},
+        "height": 420,
         **extra,
     }
+
+
+def _inwards(x: float, largest: float) -> str:
+    return "top right" if x < largest / 2 else "top left"
+
+
+def _padded(values: list[float], share: float = 0.18) -> list[float]:
+    """An axis range with room for labels and bubbles at the edges."""
+    low, high = min([0, *values]), max([0, *values]) or 1
+    span = high - low
+    return [low - span * share / 2, high + span * share]
+
+
+def _month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def month_range(first: date, last: date) -> list[date]:
@@ -118,7 +134,9 @@ def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Cha
     settings = settings or OrganisationSettings.load()
     currency = settings.currency
     series = value_series(pilot, settings=settings, today=today)
-    months = [p["period_start"].isoformat() for p in series]
+    # A cumulative total is reached at the end of its month (or today, for this month).
+    today = today or timezone.localdate()
+    months = [min(_month_end(p["period_start"]), today).isoformat() for p in series]
     title = f"{pilot.name}: cumulative value created and efficiency gains"
     data = [
         _line("Value created", months, [p["cumulative_value"] for p in series], VALUE_COLOUR),
@@ -143,7 +161,7 @@ def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Cha
         [m, p["cumulative_value"], p["cumulative_efficiency"]]
         for m, p in zip(months, series, strict=True)
     ]
-    columns = ["month", f"cumulative_value_{currency}", f"cumulative_efficiency_{currency}"]
+    columns = ["as_of", f"cumulative_value_{currency}", f"cumulative_efficiency_{currency}"]
     return Chart("value-vs-efficiency", title, data, layout, columns, rows)
 
 
@@ -168,6 +186,7 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     currency = (settings or OrganisationSettings.load()).currency
     title = "Pilots: value created against efficiency gains"
     data, table = [], []
+    table_max = max([_money(r.efficiency) for r in rows] or [0])
     for approach in Approach:
         mine = sorted((r for r in rows if r.pilot.approach == approach), key=lambda r: -r.people)[
             :MAX_POINTS
@@ -186,7 +205,8 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
                 "x": [p[2] for p in points],
                 "y": [p[3] for p in points],
                 "text": [p[0] for p in points],
-                "textposition": "top center",
+                # Labels point inwards so names near the edges are not cut off.
+                "textposition": [_inwards(p[2], table_max) for p in points],
                 "customdata": [p[4] for p in points],
                 "hovertemplate": "%{text}<br>Efficiency %{x:,.0f}<br>Value %{y:,.0f}"
                 "<br>%{customdata} people<extra></extra>",
@@ -204,6 +224,9 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     layout = _layout(
         title, f"Efficiency gains to date ({currency})", f"Value created to date ({currency})"
     )
+    layout["xaxis"]["range"] = _padded([p[2] for p in table], 0.3)
+    layout["yaxis"]["range"] = _padded([p[3] for p in table])
+    layout["legend"]["itemsizing"] = "constant"
     columns = ["pilot", "approach", f"efficiency_{currency}", f"value_{currency}", "people"]
     return Chart("scatter", title, data, layout, columns, table)
 
@@ -294,11 +317,26 @@ def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today
                     "yaxis": "y" if panel == 1 else f"y{panel}",
                 }
             )
-    layout = _layout(title, "Month", INDICATORS[0][1], height=560, barmode="group")
-    layout["grid"] = {"rows": 3, "columns": 1, "pattern": "coupled", "roworder": "top to bottom"}
-    for panel, (_, label) in enumerate(INDICATORS[1:], start=2):
-        layout[f"yaxis{panel}"] = {"title": {"text": label}, "rangemode": "tozero"}
-    layout["yaxis"]["title"]["text"] = INDICATORS[0][1]
+    layout = _layout(title, "Month", "Count", height=640, barmode="group")
+    layout["grid"] = {"rows": 3, "columns": 1, "pattern": "coupled", "ygap": 0.32}
+    layout["legend"]["y"] = -0.12
+    layout["annotations"] = []
+    for panel, (_, label) in enumerate(INDICATORS, start=1):
+        axis = "y" if panel == 1 else f"y{panel}"
+        if panel > 1:
+            layout[f"yaxis{panel}"] = {"title": {"text": "Count"}, "rangemode": "tozero"}
+        layout["annotations"].append(
+            {
+                "text": f"<b>{label}</b>",
+                "xref": "paper",
+                "yref": f"{axis} domain",
+                "x": 0,
+                "y": 1.02,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        )
     columns = ["workgroup", "month", *(key for key, _ in INDICATORS)]
     return Chart("leading-indicators", title, data, layout, columns, table)
 

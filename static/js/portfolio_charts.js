@@ -6,6 +6,8 @@
     responsive: true,
     displaylogo: false,
     modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d"],
+    // On a phone the tool bar would sit on the chart's title; pinch and tap still work.
+    displayModeBar: window.matchMedia("(max-width: 640px)").matches ? false : "hover",
   };
   var base = {
     font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size: 13, color: "#1d2733" },
