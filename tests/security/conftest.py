@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.matrix.conftest import cast  # noqa: F401 - the matrix's cast, reused by the fuzzer
+
 ROOT = Path(__file__).resolve().parents[2]
 # The test process's own settings must not leak into "production" (the async flag is set by
 # tests/conftest.py for Playwright and is itself a deploy-check error).
@@ -44,3 +46,13 @@ def run_production():
         )
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security.test_form_fuzzing import FUZZED
+
+    if FUZZED:
+        terminalreporter.write_line(
+            f"form fuzzing: {sum(FUZZED.values())} examples on {len(FUZZED)} forms, "
+            "0 server errors (a server error fails the run)"
+        )
