@@ -97,6 +97,9 @@ class StablePageNumberPagination(PageNumberPagination):
         _positive_int(request, self.page_size_query_param, self.max_page_size)
         return super().paginate_queryset(queryset, request, view)
 
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view), self.max_page_size)
+
 
 class IdCursorPagination(CursorPagination):
     """Cursor pages keyed on id: a page costs the same at millions of rows as at thousands."""
@@ -109,6 +112,21 @@ class IdCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int(request, self.page_size_query_param, self.max_page_size)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        return _with_bounds(super().get_schema_operation_parameters(view), self.max_page_size)
+
+
+def _with_bounds(parameters: list[dict], max_page_size: int) -> list[dict]:
+    """Tell the schema what the paginators enforce, so clients (and fuzzers) know that
+    `page` starts at 1 and `page_size` is between 1 and the maximum."""
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        if parameter["name"] in ("page", "page_size") and schema.get("type") == "integer":
+            schema["minimum"] = 1
+        if parameter["name"] == "page_size" and schema.get("type") == "integer":
+            schema["maximum"] = max_page_size
+    return parameters
 
 
 class StableOrderingFilter(OrderingFilter):

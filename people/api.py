@@ -18,12 +18,12 @@ from people.serializers import (
     BulkResultSerializer,
     OrgUnitBulkSerializer,
     OrgUnitCreateSerializer,
-    OrgUnitRowSerializer,
     OrgUnitSerializer,
+    OrgUnitUpdateSerializer,
     PersonBulkSerializer,
     PersonCreateSerializer,
-    PersonRowSerializer,
     PersonSerializer,
+    PersonUpdateSerializer,
 )
 
 EXTERNAL_ID = r"[^/]+"
@@ -69,12 +69,11 @@ class _ExternalIdViewSet(
         type(self).deactivate(instance)
 
     def _valid_input(self, request, partial=False, instance=None) -> dict:
-        data = request.data
-        if instance is not None and isinstance(data, dict):
-            data = {"external_id": instance.external_id, **data}
         serializer_class = self.write_serializer_class if instance else self.create_serializer_class
-        serializer = serializer_class(data=data, partial=partial)
+        serializer = serializer_class(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        if instance is not None:
+            return {**serializer.validated_data, "external_id": instance.external_id}
         return dict(serializer.validated_data)
 
     def _bulk(self, request, bulk_serializer):
@@ -98,7 +97,7 @@ BULK_DOC = (
 )
 class OrgUnitViewSet(_ExternalIdViewSet):
     serializer_class = OrgUnitSerializer
-    write_serializer_class = OrgUnitRowSerializer
+    write_serializer_class = OrgUnitUpdateSerializer
     create_serializer_class = OrgUnitCreateSerializer
     filterset_class = OrgUnitFilter
     upsert = staticmethod(services.org_units_upsert)
@@ -125,7 +124,7 @@ class OrgUnitViewSet(_ExternalIdViewSet):
 )
 class PersonViewSet(_ExternalIdViewSet):
     serializer_class = PersonSerializer
-    write_serializer_class = PersonRowSerializer
+    write_serializer_class = PersonUpdateSerializer
     create_serializer_class = PersonCreateSerializer
     filterset_class = PersonFilter
     ordering_fields = ["external_id", "full_name", "updated_at"]

@@ -19,6 +19,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    # A plain string: HR systems may hold people without an email (""), which is not an email.
+    email = serializers.CharField(read_only=True)
     org_unit_external_id = serializers.CharField(
         source="org_unit.external_id", allow_null=True, read_only=True, default=None
     )
@@ -76,6 +78,18 @@ class OrgUnitCreateSerializer(OrgUnitRowSerializer):
 
 class PersonCreateSerializer(PersonRowSerializer):
     full_name = serializers.CharField(max_length=200)
+
+
+class OrgUnitUpdateSerializer(OrgUnitCreateSerializer):
+    """PUT and PATCH: the key is in the URL; an external_id in the body is ignored."""
+
+    external_id = None
+
+
+class PersonUpdateSerializer(PersonCreateSerializer):
+    """PUT and PATCH: the key is in the URL; an external_id in the body is ignored."""
+
+    external_id = None
 
 
 class OrgUnitBulkSerializer(serializers.Serializer):

@@ -114,8 +114,12 @@ def _parents(tree: _Tree, cleaned: list[dict], existing: dict) -> dict[str, str 
     }
 
 
-def _named(rows: list) -> set:
-    return {r.get("external_id") for r in rows if isinstance(r, dict)}
+def _named(rows: list) -> set[str]:
+    return {
+        r["external_id"]
+        for r in rows
+        if isinstance(r, dict) and isinstance(r.get("external_id"), str)
+    }
 
 
 def _check_references(tree, cleaned, in_batch, known_outside) -> list[dict]:

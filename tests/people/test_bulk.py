@@ -124,7 +124,16 @@ def test_a_new_row_needs_a_name_and_a_duplicate_key_is_reported(writer):
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"rows": "x"}, {"rows": []}, {"rows": [1, "a"]}, [], {"rows": {"a": 1}}]
+    "body",
+    [
+        {},
+        {"rows": "x"},
+        {"rows": []},
+        {"rows": [1, "a"]},
+        [],
+        {"rows": {"a": 1}},
+        {"rows": [{"external_id": {}, "full_name": "x", "manager_external_id": "0"}]},
+    ],
 )
 def test_a_malformed_bulk_body_is_a_400(writer, body):
     response = writer.post("/api/v1/people/bulk/", body, format="json")

@@ -101,10 +101,18 @@ def test_updating_a_person_by_external_id(writer, org):
     assert response.json()["org_unit_external_id"] == "TEAM1"
 
 
-def test_the_external_id_cannot_change(writer):
+def test_an_external_id_in_an_update_body_is_ignored(writer):
     Person.objects.create(external_id="E1", full_name="Old")
     response = writer.put("/api/v1/people/E1/", {"external_id": "E2", "full_name": "New"})
-    assert response.status_code == 400 and "external_id" in response.json()["fields"]
+    assert response.status_code == 200 and response.json()["external_id"] == "E1"
+    assert not Person.objects.filter(external_id="E2").exists()
+
+
+def test_a_put_needs_the_full_name_a_patch_does_not(writer):
+    Person.objects.create(external_id="E1", full_name="Old")
+    response = writer.put("/api/v1/people/E1/", {"email": "a@x.org"})
+    assert response.status_code == 400 and "full_name" in response.json()["fields"]
+    assert writer.patch("/api/v1/people/E1/", {"email": "a@x.org"}).status_code == 200
 
 
 def test_a_manager_chain_cannot_become_a_cycle(writer):
