@@ -40,6 +40,7 @@ def test_the_list_is_ordered_by_external_id_and_pages_are_stable(reader, org):
         "page_size=99999",
         "page=999",
         "updated_since=yesterday",
+        "updated_since=",
     ],
 )
 def test_garbage_paging_and_filter_parameters_are_a_400_or_404_not_a_500(reader, org, query):
