@@ -13,6 +13,15 @@ from portfolio.models import OrganisationSettings
 from portfolio.selectors import FLAG_LABELS, DashboardRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A name typed as "=HYPERLINK(…)" must not become a formula in the leader's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def chart_csv(chart: Chart, filename: str) -> HttpResponse:
@@ -20,7 +29,7 @@ def chart_csv(chart: Chart, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     writer = csv.writer(response)
     writer.writerow(chart.columns)
-    writer.writerows(chart.rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in chart.rows)
     return response
 
 
@@ -63,7 +72,7 @@ def dashboard_xlsx(rows: list[DashboardRow]) -> HttpResponse:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in body:
-        sheet.append(line)
+        sheet.append([spreadsheet_safe(cell) for cell in line])
     sheet.freeze_panes = "A2"
     for column, width in zip(
         "ABCDEFGHIJKLMN", [28, 18, 11, 20, 18, 8, 10, 12, 16, 16, 12, 18, 14, 40], strict=True

@@ -103,3 +103,15 @@ def test_a_pilot_page_of_someone_elses_pilot_is_not_found(client, bob, portfolio
 def test_an_unknown_chart_is_not_found(client, alice, portfolio):
     client.force_login(alice)
     assert client.get(reverse("portfolio:chart_csv", args=["pie"])).status_code == 404
+
+
+def test_a_workgroup_name_that_looks_like_a_formula_is_neutralised_in_the_csv(
+    client, alice, carol, rate
+):
+    from .conftest import make_pilot, make_workgroup
+
+    pilot = make_pilot(alice)
+    make_workgroup(pilot, carol, name="=cmd|' /C calc'!A0")
+    client.force_login(alice)
+    response = client.get(reverse("portfolio:pilot_chart_csv", args=[pilot.pk, "cadence"]))
+    assert csv_rows(response)[1][0].startswith("'=")

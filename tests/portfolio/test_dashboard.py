@@ -127,3 +127,19 @@ def test_a_leader_can_ask_for_a_recalculation(
         response = client.post(reverse("portfolio:refresh"))
     assert response.status_code == 302
     assert RollupState.objects.get(pk=1).refreshed_at is not None
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_xlsx_export(client, alice, rate):
+    make_pilot(alice, name='=HYPERLINK("http://evil")')
+    client.force_login(alice)
+    sheet = load_workbook(BytesIO(client.get(reverse("portfolio:export")).content)).active
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value.startswith("'=")
+
+
+def test_hr_admins_edit_the_organisation_settings_in_the_admin(client, hilda, rate):
+    client.force_login(hilda)
+    url = reverse("admin:portfolio_organisationsettings_change", args=[1])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"hourly_rate": "80", "currency": "EUR"})
+    assert response.status_code == 302
