@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -21,6 +23,8 @@ from people.models import Person
 from pilots.models import Pilot, Workgroup
 
 MAX_ROWS = 10_000
+# Computed once: an enum's `.values` is rebuilt on every access, too slow per row.
+SUBJECT_TYPES = frozenset(SubjectType.values)
 FIELDS = ("metric", "subject_type", "subject_id", "period_start", "period_end", "value", "source")
 DEFAULT_SOURCE = "api"
 FOUR_PLACES = Decimal("0.0001")
@@ -45,8 +49,9 @@ class IngestResult:
         self.unchanged += other.unchanged
 
 
-@dataclass(frozen=True)
-class CleanRow:
+class CleanRow(NamedTuple):
+    """A validated row. A named tuple: cheap to build 10,000 times per request."""
+
     metric_id: int
     subject_type: str
     subject_id: int
@@ -148,7 +153,7 @@ def clean_row(row, lookups: Lookups) -> CleanRow:
     if metric_id is None:
         raise RowError("metric", f"Unknown metric key {str(row['metric'])[:64]!r}.")
     subject_type = row["subject_type"]
-    if subject_type not in SubjectType.values:
+    if subject_type not in SUBJECT_TYPES:
         raise RowError("subject_type", f"Must be one of {', '.join(SubjectType.values)}.")
     subject_id = lookups.subjects[subject_type].get(str(row["subject_id"]))
     if subject_id is None:
@@ -167,12 +172,21 @@ def _date(row: dict, name: str) -> dt.date:
     raw = row[name]
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
+    parsed = _parse_date(raw) if isinstance(raw, str) else None
+    if parsed is None:
+        raise RowError(name, "Enter a date as YYYY-MM-DD.")
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(raw: str) -> dt.date | None:
+    """Batches repeat the same few period dates thousands of times: parse each once."""
+    if len(raw) != 10:
+        return None
     try:
-        if not isinstance(raw, str) or len(raw) != 10:
-            raise ValueError
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise RowError(name, "Enter a date as YYYY-MM-DD.") from None
+        return None
 
 
 def _value(row: dict) -> Decimal:
@@ -180,12 +194,14 @@ def _value(row: dict) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
         raise RowError("value", "Enter a decimal number.")
     try:
-        value = Decimal(str(raw).strip())
+        value = Decimal(raw) if isinstance(raw, str) else Decimal(str(raw))
     except InvalidOperation:
         raise RowError("value", "Enter a decimal number.") from None
     if not value.is_finite() or abs(value) >= VALUE_LIMIT:
         raise RowError("value", "Enter a finite decimal number below 10^16.")
-    return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)
+    if value.as_tuple().exponent < -4:  # more places than stored: round like the database
+        value = value.quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)
+    return value
 
 
 def write_rows(clean: list[CleanRow]) -> IngestResult:
@@ -237,10 +253,10 @@ def _write_postgresql(clean: list[CleanRow]) -> IngestResult:
         copy_sql = (
             "COPY metrics_observation_stage (metric_id, subject_type, subject_id, "
             "period_start, period_end, value, source) FROM STDIN"
-        )
+        )  # the column order of CleanRow
         with cursor.cursor.copy(copy_sql) as copy:
             for row in clean:
-                copy.write_row(row.key[:5] + (row.value, row.source))
+                copy.write_row(row)
         # Statistics on the fresh staging table let the planner pick a hash join at 10,000 rows.
         cursor.execute("ANALYZE metrics_observation_stage")
         cursor.execute(MATCH)
