@@ -18,6 +18,12 @@ from portfolio.selectors import DashboardRow, horizon_date
 
 # Plotly stays responsive up to a few thousand points per trace; beyond, we aggregate.
 MAX_POINTS = 2000
+# Payloads stay under 50 KB: at most this many pilots on the scatter (the largest by people,
+# names written beside the bubbles only up to SCATTER_LABELS) and this many workgroups per
+# pilot chart (the rest summed into "Other groups", or left out of the cadence chart).
+MAX_SCATTER = 300
+SCATTER_LABELS = 30
+MAX_GROUPS = 8
 APPROACH_COLOURS = {Approach.WORK_REDEFINITION: "#1f7a4d", Approach.JOB_REDESIGN: "#2458d3"}
 VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = "#1f7a4d", "#2458d3", "#b42318"
 PALETTE = ["#1f7a4d", "#2458d3", "#d98b1f", "#8e44ad", "#16a2b8", "#7f8c8d", "#c0392b"]
@@ -33,6 +39,7 @@ class Chart:
     layout: dict
     columns: list[str]
     rows: list[list]
+    note: str = ""  # said under the chart when it shows a selection of the data
 
     def as_dict(self) -> dict:
         return {"key": self.key, "title": self.title, "data": self.data, "layout": self.layout}
@@ -187,11 +194,12 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     title = "Pilots: value created against efficiency gains"
     data, table = [], []
     table_max = max([_money(r.efficiency) for r in rows] or [0])
+    shown = sorted(rows, key=lambda r: (-r.people, r.pilot.pk))[:MAX_SCATTER]
+    labelled = len(shown) <= SCATTER_LABELS
     for approach in Approach:
-        mine = sorted((r for r in rows if r.pilot.approach == approach), key=lambda r: -r.people)[
-            :MAX_POINTS
-        ]
-        mine.sort(key=lambda r: r.pilot.name)
+        mine = sorted(
+            (r for r in shown if r.pilot.approach == approach), key=lambda r: r.pilot.name
+        )
         points = [
             [r.pilot.name, approach.label, _money(r.efficiency), _money(r.value), r.people]
             for r in mine
@@ -200,16 +208,15 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
         data.append(
             {
                 "type": "scatter",
-                "mode": "markers+text",
+                "mode": "markers+text" if labelled else "markers",
                 "name": approach.label,
                 "x": [p[2] for p in points],
                 "y": [p[3] for p in points],
                 "text": [p[0] for p in points],
                 # Labels point inwards so names near the edges are not cut off.
-                "textposition": [_inwards(p[2], table_max) for p in points],
-                "customdata": [p[4] for p in points],
+                "textposition": [_inwards(p[2], table_max) for p in points] if labelled else "",
                 "hovertemplate": "%{text}<br>Efficiency %{x:,.0f}<br>Value %{y:,.0f}"
-                "<br>%{customdata} people<extra></extra>",
+                "<br>%{marker.size} people<extra></extra>",
                 "marker": {
                     "color": APPROACH_COLOURS[approach],
                     "size": [p[4] for p in points],
@@ -228,7 +235,10 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     layout["yaxis"]["range"] = _padded([p[3] for p in table])
     layout["legend"]["itemsizing"] = "constant"
     columns = ["pilot", "approach", f"efficiency_{currency}", f"value_{currency}", "people"]
-    return Chart("scatter", title, data, layout, columns, table)
+    note = (
+        f"Showing the {len(shown)} largest of {len(rows)} pilots." if len(shown) < len(rows) else ""
+    )
+    return Chart("scatter", title, data, layout, columns, table, note)
 
 
 # ---- 3. approach comparison -------------------------------------------------------------
@@ -296,19 +306,22 @@ def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today
     labels = [m.isoformat() for m in months]
     title = f"{pilot.name}: leading indicators per workgroup"
     data, table = [], []
-    for i, workgroup in enumerate(workgroups):
-        cells = [counts.get((workgroup.pk, m)) for m in months]
-        values = {key: [getattr(c, key) if c else 0 for c in cells] for key, _ in INDICATORS}
+    for i, (name, ids) in enumerate(_indicator_groups(workgroups, counts)):
+        values = {
+            key: [
+                sum(getattr(counts[(g, m)], key) for g in ids if (g, m) in counts) for m in months
+            ]
+            for key, _ in INDICATORS
+        }
         table += [
-            [workgroup.name, label, *(values[k][j] for k, _ in INDICATORS)]
-            for j, label in enumerate(labels)
+            [name, label, *(values[k][j] for k, _ in INDICATORS)] for j, label in enumerate(labels)
         ]
         for panel, (key, _) in enumerate(INDICATORS, start=1):
             data.append(
                 {
                     "type": "bar",
-                    "name": workgroup.name,
-                    "legendgroup": workgroup.name,
+                    "name": name,
+                    "legendgroup": name,
                     "showlegend": panel == 1,
                     "x": labels,
                     "y": values[key],
@@ -341,6 +354,22 @@ def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today
     return Chart("leading-indicators", title, data, layout, columns, table)
 
 
+def _indicator_groups(workgroups: list[Workgroup], counts: dict) -> list[tuple[str, list[int]]]:
+    """Up to MAX_GROUPS workgroups by name; beyond, the busiest MAX_GROUPS - 1 and the rest
+    summed as "Other groups" so the payload stays small."""
+    if len(workgroups) <= MAX_GROUPS:
+        return [(w.name, [w.pk]) for w in workgroups]
+    activity = defaultdict(int)
+    for (workgroup_id, _), row in counts.items():
+        activity[workgroup_id] += sum(getattr(row, key) for key, _ in INDICATORS)
+    ranked = sorted(workgroups, key=lambda w: (-activity[w.pk], w.name))
+    kept, rest = ranked[: MAX_GROUPS - 1], ranked[MAX_GROUPS - 1 :]
+    kept.sort(key=lambda w: w.name)
+    return [(w.name, [w.pk]) for w in kept] + [
+        (f"Other groups ({len(rest)})", [w.pk for w in rest])
+    ]
+
+
 # ---- 5. cadence per workgroup ------------------------------------------------------------
 
 
@@ -368,8 +397,19 @@ def cadence_gaps(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> li
     return rows[-MAX_POINTS:]
 
 
+def _most_overdue(workgroups: list[Workgroup], gaps: list[list]) -> list[Workgroup]:
+    late = defaultdict(int)
+    for gap in gaps:
+        late[gap[0]] += gap[5]
+    ranked = sorted(workgroups, key=lambda w: (-late[w.name], w.name))[:MAX_GROUPS]
+    return sorted(ranked, key=lambda w: w.name)
+
+
 def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> Chart:
-    gaps = cadence_gaps(pilot, workgroups, today=today)
+    """Days between cycle starts per workgroup; beyond MAX_GROUPS, the most overdue groups."""
+    every_gap, every = cadence_gaps(pilot, workgroups, today=today), workgroups
+    workgroups = _most_overdue(workgroups, every_gap)
+    gaps = [g for g in every_gap if g[0] in {w.name for w in workgroups}]
     title = f"{pilot.name}: days between coaching cycles"
     data = []
     for i, workgroup in enumerate(workgroups):
@@ -405,4 +445,9 @@ def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> C
         for g in gaps
     ]
     columns = ["workgroup", "from", "to", "days", "cadence_days", "overdue"]
-    return Chart("cadence", title, data, layout, columns, rows)
+    note = (
+        f"Showing the {len(workgroups)} most overdue of {len(every)} workgroups."
+        if len(workgroups) < len(every)
+        else ""
+    )
+    return Chart("cadence", title, data, layout, columns, rows, note)

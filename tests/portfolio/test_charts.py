@@ -115,3 +115,27 @@ def test_a_workgroup_name_that_looks_like_a_formula_is_neutralised_in_the_csv(
     client.force_login(alice)
     response = client.get(reverse("portfolio:pilot_chart_csv", args=[pilot.pk, "cadence"]))
     assert csv_rows(response)[1][0].startswith("'=")
+
+
+def test_a_large_portfolio_and_a_large_pilot_still_fit_in_50_kb(client, alice, carol, rate):
+    from portfolio.charts import MAX_GROUPS, MAX_SCATTER, SCATTER_LABELS
+
+    from .conftest import make_pilot, make_workgroup
+
+    pilots = [make_pilot(alice, name=f"A pilot with a long name {n:04d}") for n in range(400)]
+    for g in range(20):
+        workgroup = make_workgroup(pilots[0], carol, name=f"Workgroup number {g:02d}")
+        for n in range(12):
+            day = f"2026-{6 + n // 3:02d}-{1 + 9 * (n % 3):02d}"
+            make_cycle(workgroup, number=n + 1, started=day, completed=day)
+    rollups_refresh()
+    client.force_login(alice)
+    pages = [reverse("portfolio:dashboard"), reverse("portfolio:pilot", args=[pilots[0].pk])]
+    charts = {k: c for url in pages for k, c in charts_of(client, url).items()}
+    for chart in charts.values():
+        assert len(json.dumps(chart.as_dict(), cls=DjangoJSONEncoder)) < 50_000, chart.key
+    assert len(charts["scatter"].rows) == MAX_SCATTER > SCATTER_LABELS
+    assert "largest of 400 pilots" in charts["scatter"].note
+    groups = {row[0] for row in charts["leading-indicators"].rows}
+    assert len(groups) == MAX_GROUPS and "Other groups (13)" in groups
+    assert len({row[0] for row in charts["cadence"].rows}) == MAX_GROUPS
