@@ -1,0 +1,395 @@
+"""Run the benchmark: generate the organisation (and a 100× smaller reference one), run every
+scenario in a process per database, and report each figure against its physical limit.
+
+    python -m bench.run --scale full     # writes bench/results.json and bench/RESULTS.md
+    python -m bench.run --scale small    # writes bench/out/ (git-ignored); used by CI
+    python -m bench.run --scale full --reuse   # skip generation when the databases exist
+
+Timings are reported, never asserted: the exit status is non-zero only when the benchmark
+itself cannot run (no PostgreSQL, a scenario crashed).
+"""
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.generate import REFERENCE, SCALES, _connect, database_url, generate, require_postgres
+
+BENCH = Path(__file__).resolve().parent
+OUT = BENCH / "out"
+RUNS = {"full": 7, "small": 3, "tiny": 3}
+
+
+def _exists(url: str) -> bool:
+    try:
+        with _connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM metrics_observation").fetchone()[0] > 0
+    except Exception:  # noqa: BLE001 - missing database or tables: generate it
+        return False
+
+
+def _measure(url: str, out: Path, runs: int, only: str | None = None) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.scenarios.runner",
+        "--database-url",
+        url,
+        "--out",
+        str(out),
+        "--runs",
+        str(runs),
+        "--warmup",
+        "2" if runs > 3 else "1",
+    ]
+    if only:
+        command += ["--only", only]
+    subprocess.run(command, check=True, cwd=BENCH.parent, stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text())
+
+
+def _ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def _row(scenario, figure, value, limit_label, limit, ratio, target, met, note=""):
+    return {
+        "scenario": scenario,
+        "figure": figure,
+        "value": value,
+        "limit": limit_label,
+        "limit_value": limit,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+        "note": note,
+    }
+
+
+def _unavailable(scenario, result):
+    return [
+        _row(
+            scenario, result.get("status"), None, "", None, None, "", None, result.get("reason", "")
+        )
+    ]
+
+
+def _ms(t):
+    return f"{t['median_ms']:.1f} ms ({t['min_ms']:.1f}–{t['max_ms']:.1f})"
+
+
+def rows_dashboard(r):
+    ratio = _ratio(r["page"]["median_ms"], r["from_scratch"]["median_ms"])
+    return [
+        _row(
+            "1 portfolio dashboard",
+            "GET /portfolio/ " + _ms(r["page"]),
+            r["page"],
+            "raw SQL from scratch " + _ms(r["from_scratch"]),
+            r["from_scratch"],
+            ratio,
+            "≤ 0.25×",
+            ratio is not None and ratio <= 0.25,
+            f"{r['pilots']} pilots; rollup refresh {r['refresh_ms']:.0f} ms",
+        )
+    ]
+
+
+def rows_chart(r):
+    endpoint = r["endpoint"]["median_ms"]
+    vs_facts = _ratio(endpoint, r["facts_sql"]["median_ms"])
+    vs_rollup = _ratio(endpoint, r["raw_sql"]["median_ms"])
+    vs_pandas = _ratio(endpoint, r["pandas"]["median_ms"])
+    figure = f"GET value-vs-efficiency (pilot {r['pilot']}) " + _ms(r["endpoint"])
+    return [
+        _row(
+            "2 value-vs-efficiency",
+            figure,
+            r["endpoint"],
+            "raw SQL, same series from the facts " + _ms(r["facts_sql"]),
+            r["facts_sql"],
+            vs_facts,
+            "≤ 1.5×",
+            vs_facts is not None and vs_facts <= 1.5,
+            f"{r['fact_rows']} fact rows → {r['series_rows']} months",
+        ),
+        _row(
+            "2 value-vs-efficiency",
+            figure,
+            r["endpoint"],
+            "raw SQL reading the rollups " + _ms(r["raw_sql"]),
+            r["raw_sql"],
+            vs_rollup,
+            "(information)",
+            None,
+            "the rows the endpoint reads; HTTP+DRF fixed cost dominates",
+        ),
+        _row(
+            "2 value-vs-efficiency",
+            figure,
+            r["endpoint"],
+            "pandas from CSV " + _ms(r["pandas"]),
+            r["pandas"],
+            vs_pandas,
+            "< 1×",
+            vs_pandas is not None and vs_pandas < 1,
+            "read_csv + groupby + cumsum",
+        ),
+    ]
+
+
+def rows_ingest(r):
+    seconds = r["first"]["median_ms"] / 1000
+    rate = round(r["batch_rows"] / seconds)
+    copy_rate = round(r["batch_rows"] / (r["copy"]["median_ms"] / 1000))
+    ratio = _ratio(rate, copy_rate)
+    resend = _ratio(r["resend"]["median_ms"], r["first"]["median_ms"])
+    added = sum(r["added_on_resend"])
+    return [
+        _row(
+            "3 observations/bulk",
+            f"{rate:,} rows/s (10k batch {_ms(r['first'])})",
+            rate,
+            f"COPY {copy_rate:,} rows/s ({_ms(r['copy'])})",
+            copy_rate,
+            ratio,
+            "≥ 0.25×",
+            ratio is not None and ratio >= 0.25,
+            f"created per batch {r['created_per_batch']}",
+        ),
+        _row(
+            "3 observations/bulk re-send",
+            f"{_ms(r['resend'])}, {added} rows added",
+            r["resend"],
+            "first send " + _ms(r["first"]),
+            r["first"],
+            resend,
+            "0 rows, ≤ 0.5×",
+            added == 0 and resend is not None and resend <= 0.5,
+        ),
+    ]
+
+
+def rows_freeze(r):
+    ratio = _ratio(r["app"]["median_ms"], r["raw_sql"]["median_ms"])
+    return [
+        _row(
+            "4 baseline freeze",
+            f"{r['supervisors']} supervisors, {r['baselines']} baselines {_ms(r['app'])}",
+            r["app"],
+            "raw INSERT … SELECT " + _ms(r["raw_sql"]),
+            r["raw_sql"],
+            ratio,
+            "≤ 2×",
+            ratio is not None and ratio <= 2,
+        )
+    ]
+
+
+def rows_lists(big, small, big_scale, small_scale):
+    rows, mismatches, compared = [], [], 0
+    for path, counted in big["queries"].items():
+        other = small["queries"].get(path, {})
+        if counted["queries"] is None or other.get("queries") is None:
+            continue
+        compared += 1
+        if counted["queries"] != other["queries"]:
+            mismatches.append(f"{path} {other['queries']}→{counted['queries']}")
+    missing = [p for p, c in big["queries"].items() if c["queries"] is None]
+    rows.append(
+        _row(
+            "5 queries per request",
+            f"{compared} list pages/endpoints compared",
+            compared,
+            f"{small_scale} vs {big_scale}",
+            None,
+            None,
+            "equal",
+            not mismatches,
+            "; ".join(mismatches)
+            or ("not available yet: " + ", ".join(missing) if missing else ""),
+        )
+    )
+    for key in ("observations_first_page", "observations_deep_page"):
+        if key in big and key in small:
+            ratio = _ratio(big[key]["median_ms"], small[key]["median_ms"])
+            label = key.replace("observations_", "").replace("_", " ")
+            rows.append(
+                _row(
+                    "5 observations list p50",
+                    f"{label} at {big['observation_rows']:,} rows {_ms(big[key])}",
+                    big[key],
+                    f"at {small['observation_rows']:,} rows {_ms(small[key])}",
+                    small[key],
+                    ratio,
+                    "≤ 1.5×",
+                    ratio is not None and ratio <= 1.5,
+                )
+            )
+    return rows
+
+
+def rows_memory(r, chart):
+    rows = []
+    if chart and chart.get("status") == "ok":
+        size, points = chart["payload_bytes"], chart["points_per_trace"]
+        rows.append(
+            _row(
+                "6 chart payload",
+                f"{size / 1024:.1f} KB, {points} points/trace",
+                size,
+                "50 KB, 2,000 points",
+                50 * 1024,
+                _ratio(size, 50 * 1024),
+                "≤ 50 KB, ≤ 2,000",
+                size <= 50 * 1024 and points <= 2000,
+                f"pilot chart page {chart.get('chart_page_bytes')} bytes of HTML",
+            )
+        )
+    for path, p in r["paths"].items():
+        growth = round(p["rss_mb_after_repeats"] - p["rss_mb_after_first"], 1)
+        rows.append(
+            _row(
+                "6 memory serving " + path,
+                f"peak {p['tracemalloc_peak_mb']} MB per request; RSS "
+                f"{p['rss_mb_after_first']} → {p['rss_mb_after_repeats']} MB",
+                p["tracemalloc_peak_mb"],
+                "RSS growth over 20 requests",
+                growth,
+                None,
+                "flat (≤ 5 MB)",
+                growth <= 5,
+                f"{p['bytes']} bytes",
+            )
+        )
+    return rows
+
+
+def build_rows(main: dict, reference: dict, scale: str) -> list[dict]:
+    rows = []
+    builders = {
+        "dashboard": rows_dashboard,
+        "chart": rows_chart,
+        "ingest": rows_ingest,
+        "freeze": rows_freeze,
+    }
+    for name in ("dashboard", "chart", "ingest", "freeze"):
+        result = main.get(name, {"status": "not run"})
+        ok = result.get("status") == "ok"
+        rows += builders[name](result) if ok else _unavailable(name, result)
+    lists, ref_lists = main.get("lists", {}), reference.get("lists", {})
+    if lists.get("status") == "ok" and ref_lists.get("status") == "ok":
+        rows += rows_lists(lists, ref_lists, scale, REFERENCE[scale])
+    else:
+        rows += _unavailable("lists", lists if lists.get("status") != "ok" else ref_lists)
+    memory = main.get("memory", {"status": "not run"})
+    if memory.get("status") == "ok":
+        rows += rows_memory(memory, main.get("chart"))
+    else:
+        rows += _unavailable("memory", memory)
+    return rows
+
+
+def markdown(report: dict) -> str:
+    def mark(met):
+        return {True: "yes", False: "**no**", None: "–"}[met]
+
+    lines = [
+        f"# Benchmark results — scale `{report['scale']}`",
+        "",
+        f"Run {report['finished_at']} on {report['machine']}. Medians over "
+        f"{report['runs']} runs after a warm-up (min–max in brackets). Organisation: "
+        + ", ".join(f"{v:,} {k}" for k, v in report["generation"]["main"]["rows"].items())
+        + f". Generated in {report['generation']['main']['total_seconds']:.0f} s "
+        "(COPY + generate_series, indexes rebuilt after the load).",
+        "",
+        "| Scenario | Figure | Limit (raw) | Ratio | Target | Met? |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report["rows"]:
+        ratio = "" if r["ratio"] is None else f"{r['ratio']}×"
+        note = f" — {r['note']}" if r["note"] else ""
+        lines.append(
+            f"| {r['scenario']} | {r['figure']}{note} | {r['limit']} | {ratio} | "
+            f"{r['target']} | {mark(r['met'])} |"
+        )
+    lines += [
+        "",
+        "Reproduce (PostgreSQL on 127.0.0.1:5432, user postgres; override with BENCH_POSTGRES):",
+        "",
+        "    make bench                 # full scale → bench/results.json, bench/RESULTS.md",
+        "    make bench SCALE=small     # 1/100 → bench/out/ (what CI runs)",
+        "    .venv/bin/python -m bench.run --scale full --reuse   # keep generated databases",
+        "",
+        "Raw measurements (every run's median, min, max, quartiles, query counts per endpoint)"
+        " are in the JSON file next to this one.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["small", "full"], default="small")
+    parser.add_argument("--reuse", action="store_true", help="keep existing bench databases")
+    parser.add_argument("--runs", type=int)
+    args = parser.parse_args(argv)
+    scale, reference = args.scale, REFERENCE[args.scale]
+    runs = args.runs or RUNS[scale]
+    urls = {"main": database_url(scale), "reference": database_url(reference)}
+    for url in urls.values():
+        require_postgres(url)
+    OUT.mkdir(exist_ok=True)
+    generation = {}
+    for role, name in (("main", scale), ("reference", reference)):
+        saved = OUT / f"generation_{name}.json"
+        if args.reuse and _exists(urls[role]) and saved.exists():
+            generation[role] = {**json.loads(saved.read_text()), "reused": True}
+            continue
+        print(f"== generating {name}", file=sys.stderr)
+        generation[role] = generate(SCALES[name], urls[role])
+        saved.write_text(json.dumps(generation[role], indent=2))
+    print(f"== measuring {scale}", file=sys.stderr)
+    main_results = _measure(urls["main"], OUT / f"measure_{scale}.json", runs)
+    print(f"== measuring {reference} (reference for query counts and list p50)", file=sys.stderr)
+    reference_results = _measure(
+        urls["reference"], OUT / f"measure_{reference}.json", runs, only="lists"
+    )
+    report = {
+        "scale": scale,
+        "reference_scale": reference,
+        "runs": runs,
+        "finished_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {_cores()} cores, PostgreSQL {_pg_version(urls)}",
+        "generation": generation,
+        "rows": build_rows(main_results, reference_results, scale),
+        "measurements": {"main": main_results, "reference": reference_results},
+    }
+    json_path, md_path = (
+        (BENCH / "results.json", BENCH / "RESULTS.md")
+        if scale == "full"
+        else (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md")
+    )
+    json_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    md_path.write_text(markdown(report))
+    print(md_path.read_text())
+    crashed = [r for r in report["rows"] if r["figure"] == "error"]
+    return 1 if crashed else 0
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def _pg_version(urls) -> str:
+    with _connect(urls["main"]) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

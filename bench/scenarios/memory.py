@@ -1,0 +1,75 @@
+"""Scenario 6: peak memory of a fresh process serving the largest charts (the dashboard, the
+biggest pilot's chart page and its API series): tracemalloc peak of one request, and the
+resident set size after the first and after 20 more requests (flat means no growth)."""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tracemalloc
+
+from bench.scenarios.timing import NotAvailable
+
+REPEATS = 20
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def probe(paths: list[str]) -> dict:
+    """Runs in the child process: Django is configured, nothing served yet."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-leader"))
+    client.get("/healthz")
+    result = {"rss_mb_start": round(_rss_mb(), 1), "paths": {}}
+    for path in paths:
+        tracemalloc.start()
+        response = client.get(path)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss_first = _rss_mb()
+        for _ in range(REPEATS):
+            client.get(path)
+        result["paths"][path] = {
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "tracemalloc_peak_mb": round(peak / 2**20, 2),
+            "rss_mb_after_first": round(rss_first, 1),
+            "rss_mb_after_repeats": round(_rss_mb(), 1),
+        }
+    return result
+
+
+def measure(ctx) -> dict:
+    from bench.scenarios.chart import biggest_pilot
+
+    try:
+        import portfolio.rollups  # noqa: F401
+    except ImportError as exc:
+        raise NotAvailable(f"portfolio: {exc}") from exc
+    pilot = biggest_pilot()
+    paths = [
+        "/portfolio/",
+        f"/portfolio/pilots/{pilot}/",
+        f"/api/v1/pilots/{pilot}/value-vs-efficiency/",
+    ]
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.scenarios.memory", ctx.database_url, *paths],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    ).stdout
+    return {"pilot": pilot, **json.loads(output.strip().splitlines()[-1])}
+
+
+if __name__ == "__main__":
+    from bench.scenarios.runner import configure_django
+
+    configure_django(sys.argv[1])
+    print(json.dumps(probe(sys.argv[2:])))
