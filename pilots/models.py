@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from people.models import OrgUnit, Person
@@ -104,7 +105,8 @@ class PilotTransition(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the demo and tests replay history with back-dated moves.
+    at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
 
     class Meta:
@@ -183,7 +185,7 @@ class RunningAssignment(models.Model):
     workgroup = models.ForeignKey(
         Workgroup, on_delete=models.CASCADE, related_name="running_assignments"
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(default=timezone.now)  # the pilot's start, replayable
 
     def __str__(self):
         return f"{self.person} running in {self.workgroup}"
@@ -290,7 +292,7 @@ class ScaleDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(default=timezone.now)  # replayable, like transitions
 
     history = HistoricalRecords()
 

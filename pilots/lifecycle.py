@@ -1,0 +1,87 @@
+"""The pilot lifecycle as a table of allowed moves, and the one function that takes a move:
+it checks the state and the actor, changes the status and records who, when and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.errors import NotAllowed, StateConflict
+from pilots.models import Pilot, PilotStatus, PilotTransition
+
+S = PilotStatus
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    # Who may take the move. Every move today belongs to the pilot's sponsor (or a
+    # superuser): the sponsor is the one who commits to the pilot and answers for it.
+    who: str = "sponsor"
+    needs_reason: bool = False
+
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in [
+        Move("approve", "Approve", frozenset({S.DRAFT}), S.APPROVED),
+        Move("start", "Start", frozenset({S.APPROVED}), S.RUNNING),
+        Move("review", "Begin review", frozenset({S.RUNNING}), S.REVIEWING),
+        Move(
+            "stop",
+            "Stop",
+            frozenset({S.DRAFT, S.APPROVED, S.RUNNING, S.REVIEWING}),
+            S.STOPPED,
+        ),
+        # The decisions recorded at review (see services.pilot_decide).
+        Move("scale", "Scale", frozenset({S.REVIEWING}), S.SCALED),
+        Move("adapt", "Adapt and continue", frozenset({S.REVIEWING}), S.RUNNING),
+    ]
+}
+
+ENDED = frozenset({S.SCALED, S.STOPPED})
+# States whose details (name, vision, dates, workgroups, charters) may still change.
+EDITABLE = frozenset({S.DRAFT, S.APPROVED})
+
+
+def may_take(user, pilot: Pilot, move: Move) -> bool:
+    from pilots.permissions import can_manage
+
+    return move.who == "sponsor" and can_manage(user, pilot)
+
+
+def moves_from(status: str) -> list[Move]:
+    return [move for move in MOVES.values() if status in move.sources]
+
+
+def available_moves(user, pilot: Pilot) -> list[Move]:
+    """The moves the user may take on the pilot now (for the buttons on the pilot page)."""
+    return [move for move in moves_from(pilot.status) if may_take(user, pilot, move)]
+
+
+def check(pilot: Pilot, name: str, *, by) -> Move:
+    """The move if the pilot's state and the actor allow it; a clear error otherwise."""
+    move = MOVES[name]
+    if pilot.status not in move.sources:
+        allowed = ", ".join(sorted(move.sources))
+        raise StateConflict(
+            f"Cannot {move.label.lower()} a pilot that is {pilot.status}: only from {allowed}.",
+            code="invalid_transition",
+        )
+    if not may_take(by, pilot, move):
+        raise NotAllowed(f"Only the pilot's {move.who} may {move.label.lower()} it.")
+    return move
+
+
+def take(pilot: Pilot, name: str, *, by, at: dt.datetime, reason: str = "") -> PilotTransition:
+    """Move the pilot and record the move: the only place a pilot's status changes."""
+    move = check(pilot, name, by=by)
+    transition = PilotTransition.objects.create(
+        pilot=pilot, from_status=pilot.status, to_status=move.target, by=by, at=at, reason=reason
+    )
+    pilot.status = move.target
+    pilot.save(update_fields=["status", "updated_at"])
+    return transition

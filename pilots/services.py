@@ -1,0 +1,332 @@
+"""Writes to pilots: creating and editing them and every lifecycle move. Each move goes
+through `pilots.lifecycle.take`, so state checks, permissions and the record of who, when
+and why live in one place. Workgroup writes are in `pilots.workgroups`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.errors import DomainError, NotAllowed, StateConflict
+from hrapi.events import PILOT_ENDED, PILOT_STARTED, publish_event
+from people.models import OrgUnit, Person
+from pilots import lifecycle
+from pilots.models import (
+    Decision,
+    Pilot,
+    PilotStatus,
+    RunningAssignment,
+    ScaleDecision,
+    Workgroup,
+)
+from pilots.permissions import can_choose_sponsor, can_create_pilot, can_manage
+
+# What a sponsor may change while the pilot is a draft or approved. Status, sponsor and the
+# timestamps are never taken from input: they move only through the lifecycle.
+EDITABLE_FIELDS = (
+    "name",
+    "approach",
+    "vision",
+    "pain_point",
+    "demonstration_project",
+    "org_unit",
+    "planned_start",
+    "review_date",
+    "patience_horizon_weeks",
+    "baseline_window_weeks",
+    "grace_period_days",
+)
+
+
+def _check_dates(*, planned_start: dt.date, review_date: dt.date) -> None:
+    if review_date < planned_start:
+        raise DomainError(
+            "The review date must be on or after the planned start.",
+            code="invalid",
+            fields={"review_date": ["Must be on or after the planned start."]},
+        )
+
+
+def _check_horizon(weeks: int) -> None:
+    if weeks < 1:
+        raise DomainError(
+            "The patience horizon is at least one week.",
+            code="invalid",
+            fields={"patience_horizon_weeks": ["Must be at least 1 week."]},
+        )
+
+
+def _sponsor_for(*, by, sponsor: Person | None) -> Person:
+    own = getattr(by, "person", None)
+    if sponsor is None or sponsor == own:
+        if own is None:
+            raise DomainError("Your account has no person record to sponsor a pilot.")
+        return own
+    if not can_choose_sponsor(by):
+        raise NotAllowed("Only a portfolio leader may set up a pilot for another sponsor.")
+    return sponsor
+
+
+@transaction.atomic
+def pilot_create(
+    *,
+    by,
+    name: str,
+    approach: str,
+    vision: str,
+    pain_point: str,
+    demonstration_project: str,
+    planned_start: dt.date,
+    review_date: dt.date,
+    patience_horizon_weeks: int = 26,
+    baseline_window_weeks: int = 12,
+    grace_period_days: int = 90,
+    org_unit: OrgUnit | None = None,
+    sponsor: Person | None = None,
+) -> Pilot:
+    """A new draft pilot; the creator sponsors it unless a portfolio leader names another."""
+    if not can_create_pilot(by):
+        raise NotAllowed("Only leaders may set up pilots.")
+    _check_dates(planned_start=planned_start, review_date=review_date)
+    _check_horizon(patience_horizon_weeks)
+    return Pilot.objects.create(
+        name=name,
+        approach=approach,
+        vision=vision,
+        pain_point=pain_point,
+        demonstration_project=demonstration_project,
+        planned_start=planned_start,
+        review_date=review_date,
+        patience_horizon_weeks=patience_horizon_weeks,
+        baseline_window_weeks=baseline_window_weeks,
+        grace_period_days=grace_period_days,
+        org_unit=org_unit,
+        sponsor=_sponsor_for(by=by, sponsor=sponsor),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def pilot_update(*, pilot: Pilot, by, data: dict) -> Pilot:
+    """Change the pilot's description and plan while it is a draft or approved. Keys outside
+    EDITABLE_FIELDS (status, sponsor, timestamps…) are ignored, never applied."""
+    pilot = _locked(pilot)
+    if not can_manage(by, pilot):
+        raise NotAllowed("Only the pilot's sponsor may edit it.")
+    if pilot.status not in lifecycle.EDITABLE:
+        raise StateConflict(
+            f"A {pilot.status} pilot can no longer be edited.", code="invalid_transition"
+        )
+    changes = {key: value for key, value in data.items() if key in EDITABLE_FIELDS}
+    for key, value in changes.items():
+        setattr(pilot, key, value)
+    _check_dates(planned_start=pilot.planned_start, review_date=pilot.review_date)
+    _check_horizon(pilot.patience_horizon_weeks)
+    if changes:
+        pilot.save(update_fields=[*changes, "updated_at"])
+    return pilot
+
+
+def _locked(pilot: Pilot) -> Pilot:
+    """The pilot's row, locked for the rest of the transaction, so two moves cannot race."""
+    fresh = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    pilot.status = fresh.status
+    pilot.started_at, pilot.ended_at = fresh.started_at, fresh.ended_at
+    return pilot
+
+
+@transaction.atomic
+def pilot_approve(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
+    lifecycle.take(_locked(pilot), "approve", by=by, at=at or timezone.now(), reason=reason)
+    return pilot
+
+
+@transaction.atomic
+def pilot_start(
+    *,
+    pilot: Pilot,
+    by,
+    override_reason: str = "",
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Pilot:
+    """Start the pilot: every charter complete, every person free of other running pilots;
+    seats taken, baselines frozen and the event published, all or nothing."""
+    from metrics.baselines import baselines_freeze_for_start
+
+    at = at or timezone.now()
+    pilot = _locked(pilot)
+    lifecycle.check(pilot, "start", by=by)
+    workgroups = list(
+        pilot.workgroups.select_related("charter", "supervisor").prefetch_related("memberships")
+    )
+    _check_charters(workgroups)
+    seats_take(seats=seats_of(workgroups), at=at)
+    lifecycle.take(pilot, "start", by=by, at=at, reason=reason or override_reason)
+    pilot.started_at = at
+    pilot.save(update_fields=["started_at", "updated_at"])
+    # Records the override reason on the pilot when it was needed for missing data.
+    baselines_freeze_for_start(pilot=pilot, frozen_at=at, override_reason=override_reason)
+    publish_event(PILOT_STARTED, pilot_id=pilot.pk)
+    return pilot
+
+
+def _check_charters(workgroups: list[Workgroup]) -> None:
+    if not workgroups:
+        raise StateConflict("A pilot needs at least one workgroup to start.", code="no_workgroups")
+    open_ = [wg.name for wg in workgroups if not _charter_complete(wg)]
+    if open_:
+        raise StateConflict(
+            "Every charter must be signed by its supervisor and its assurance confirmed by "
+            f"the sponsor before the start; still open: {', '.join(open_)}.",
+            code="charters_incomplete",
+        )
+
+
+def _charter_complete(workgroup: Workgroup) -> bool:
+    charter = getattr(workgroup, "charter", None)
+    return charter is not None and charter.is_complete
+
+
+def seats_of(workgroups: Iterable[Workgroup]) -> dict[int, Workgroup]:
+    """Person id → the workgroup they sit in: every supervisor and member, once."""
+    seats: dict[int, Workgroup] = {}
+    for workgroup in workgroups:
+        for person_id in [workgroup.supervisor_id, *_member_ids(workgroup)]:
+            seats.setdefault(person_id, workgroup)
+    return seats
+
+
+def seats_take(*, seats: dict[int, Workgroup], at: dt.datetime) -> None:
+    """A running seat for each person. Checked up front for a clear message; the database's
+    one seat per person is the final word when two starts race."""
+    _refuse_taken_seats(seats)
+    try:
+        with transaction.atomic():
+            RunningAssignment.objects.bulk_create(
+                RunningAssignment(person_id=person_id, workgroup=workgroup, assigned_at=at)
+                for person_id, workgroup in seats.items()
+            )
+    except IntegrityError as exc:
+        _refuse_taken_seats(seats)  # names the person when a concurrent start won the race
+        raise DomainError(
+            "Someone in this pilot just joined another running pilot.", code="already_running"
+        ) from exc
+
+
+def _member_ids(workgroup: Workgroup) -> list[int]:
+    return [membership.person_id for membership in workgroup.memberships.all()]
+
+
+def _refuse_taken_seats(seats: dict[int, Workgroup]) -> None:
+    taken = (
+        RunningAssignment.objects.filter(person_id__in=seats)
+        .select_related("person", "workgroup__pilot")
+        .order_by("person__full_name")
+        .first()
+    )
+    if taken is not None:
+        raise DomainError(
+            f"{taken.person.full_name} is already in the running pilot "
+            f"“{taken.workgroup.pilot.name}” (workgroup {taken.workgroup.name}); a person is "
+            "in at most one running pilot at a time.",
+            code="already_running",
+            fields={"person": [taken.person.external_id]},
+        )
+
+
+@transaction.atomic
+def pilot_review(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
+    lifecycle.take(_locked(pilot), "review", by=by, at=at or timezone.now(), reason=reason)
+    return pilot
+
+
+def before_horizon(pilot: Pilot, at: dt.datetime) -> bool:
+    if pilot.started_at is None:
+        return False
+    return at < pilot.started_at + dt.timedelta(weeks=pilot.patience_horizon_weeks)
+
+
+@transaction.atomic
+def pilot_stop(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
+    """Stop the pilot. Stopping a started pilot before its patience horizon needs a written
+    reason and is counted as a premature stop."""
+    at = at or timezone.now()
+    pilot = _locked(pilot)
+    lifecycle.check(pilot, "stop", by=by)
+    premature = before_horizon(pilot, at)
+    if premature and not reason.strip():
+        raise DomainError(
+            "Stopping before the patience horizon "
+            f"({pilot.patience_horizon_weeks} weeks) needs a written reason.",
+            code="reason_required",
+            fields={"reason": ["Say why the pilot stops before its patience horizon."]},
+        )
+    lifecycle.take(pilot, "stop", by=by, at=at, reason=reason.strip())
+    _end(pilot, at=at, premature=premature)
+    return pilot
+
+
+def _end(pilot: Pilot, *, at: dt.datetime, premature: bool = False) -> None:
+    """Close a pilot that ran: free its people's seats and tell subscribers."""
+    if pilot.started_at is None:
+        return
+    pilot.ended_at = at
+    pilot.premature_stop = premature
+    pilot.save(update_fields=["ended_at", "premature_stop", "updated_at"])
+    RunningAssignment.objects.filter(workgroup__pilot=pilot).delete()
+    publish_event(PILOT_ENDED, pilot_id=pilot.pk)
+
+
+@transaction.atomic
+def pilot_decide(
+    *,
+    pilot: Pilot,
+    by,
+    decision: str,
+    lessons_learned: str,
+    capabilities_built: str = "",
+    spread_to: Iterable[OrgUnit] = (),
+    at: dt.datetime | None = None,
+) -> ScaleDecision:
+    """Record the sponsor's decision at review: scale (spread to org units), adapt (back to
+    running) or stop. A stop before the patience horizon is a premature stop."""
+    at = at or timezone.now()
+    pilot = _locked(pilot)
+    move = {Decision.SCALE: "scale", Decision.ADAPT: "adapt", Decision.STOP: "stop"}.get(decision)
+    if move is None:
+        raise DomainError("Choose scale, adapt or stop.", fields={"decision": ["Invalid choice."]})
+    lifecycle.check(pilot, move, by=by)
+    if pilot.status != PilotStatus.REVIEWING:
+        raise StateConflict("Decisions are taken at review.", code="invalid_transition")
+    spread_to = list(spread_to)
+    _check_decision(decision=decision, lessons_learned=lessons_learned, spread_to=spread_to)
+    record = ScaleDecision.objects.create(
+        pilot=pilot,
+        decision=decision,
+        lessons_learned=lessons_learned.strip(),
+        capabilities_built=capabilities_built.strip(),
+        decided_by=by,
+        decided_at=at,
+    )
+    record.spread_to.set(spread_to if decision == Decision.SCALE else [])
+    lifecycle.take(pilot, move, by=by, at=at, reason=lessons_learned.strip())
+    if move != "adapt":
+        _end(pilot, at=at, premature=move == "stop" and before_horizon(pilot, at))
+    return record
+
+
+def _check_decision(*, decision: str, lessons_learned: str, spread_to: list) -> None:
+    if not lessons_learned.strip():
+        raise DomainError(
+            "Record the lessons learned with the decision.",
+            fields={"lessons_learned": ["This field is required."]},
+        )
+    if decision == Decision.SCALE and not spread_to:
+        raise DomainError(
+            "Name at least one org unit the pilot should spread to.",
+            fields={"spread_to": ["Choose at least one org unit."]},
+        )
