@@ -50,12 +50,14 @@ def _money(amount) -> float:
 
 
 def _layout(title: str, x: str, y: str, **extra) -> dict:
+    # The title is the figure's HTML heading (it wraps on a phone; Plotly's does not); the
+    # layout keeps it only as metadata for exports of the image.
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "meta": {"title": title},
         "xaxis": {"title": {"text": x, "standoff": 8}, "automargin": True},
         "yaxis": {"title": {"text": y}, "automargin": True, "rangemode": "tozero"},
         "legend": {"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
-        "margin": {"l": 60, "r": 24, "t": 56, "b": 110},
+        "margin": {"l": 60, "r": 24, "t": 36, "b": 110},
         "height": 420,
         **extra,
     }
