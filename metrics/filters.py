@@ -51,7 +51,7 @@ class ObservationFilter(django_filters.FilterSet):
 
 class BaselineFilter(django_filters.FilterSet):
     person = django_filters.CharFilter(field_name="person__external_id")
-    pilot = django_filters.NumberFilter(field_name="pilot_id")
+    pilot = django_filters.CharFilter(method="filter_pilot", help_text="A pilot's id.")
     metric = django_filters.CharFilter(field_name="metric__key")
     in_force = django_filters.BooleanFilter(
         method="filter_in_force", help_text="Only the latest version of each baseline."
@@ -60,6 +60,11 @@ class BaselineFilter(django_filters.FilterSet):
     class Meta:
         model = Baseline
         fields = ["person", "pilot", "metric", "version"]
+
+    def filter_pilot(self, queryset, name, value):
+        if not value.isdigit() or len(value) > 18:
+            return queryset.none()  # no pilot has such an id
+        return queryset.filter(pilot_id=int(value))
 
     def filter_in_force(self, queryset, name, value):
         return queryset.in_force() if value else queryset

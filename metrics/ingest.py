@@ -88,7 +88,8 @@ class Lookups:
         self.metrics = dict(MetricDefinition.objects.filter(key__in=keys).values_list("key", "pk"))
         wanted: dict[str, set[str]] = {t: set() for t in SubjectType.values}
         for r in dicts:
-            if r.get("subject_type") in wanted and r.get("subject_id") not in (None, ""):
+            kind = r.get("subject_type")
+            if isinstance(kind, str) and kind in wanted and r.get("subject_id") not in (None, ""):
                 wanted[r["subject_type"]].add(str(r["subject_id"]))
         self.subjects = {
             SubjectType.PERSON: _people(wanted[SubjectType.PERSON]),
@@ -153,7 +154,7 @@ def clean_row(row, lookups: Lookups) -> CleanRow:
     if metric_id is None:
         raise RowError("metric", f"Unknown metric key {str(row['metric'])[:64]!r}.")
     subject_type = row["subject_type"]
-    if subject_type not in SUBJECT_TYPES:
+    if not isinstance(subject_type, str) or subject_type not in SUBJECT_TYPES:
         raise RowError("subject_type", f"Must be one of {', '.join(SubjectType.values)}.")
     subject_id = lookups.subjects[subject_type].get(str(row["subject_id"]))
     if subject_id is None:

@@ -104,3 +104,6 @@ def weekly(metric, person, values, first_monday, source="hris"):
         for i, v in enumerate(values)
     ]
     return observations_upsert(rows=rows, check_alerts=False)
+
+
+BEFORE_START = START - dt.timedelta(weeks=4)
