@@ -1,3 +1,5 @@
+"""The coaching app: cycles, their actions, opportunities and cadence reminders."""
+
 from django.apps import AppConfig
 
 
