@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 # Each module's `seed(ctx)` must be idempotent: a second run changes nothing. Metrics come
 # before pilots so that supervisors have performance history when their pilots start (and
 # baselines freeze from real data); pilot- and workgroup-level outcomes come with portfolio.
-DEMO_STEPS = ["people.demo", "metrics.demo", "pilots.demo", "coaching.demo", "portfolio.demo"]
+# Below-baseline alerts need started pilots, so they are recorded right after pilots.
+DEMO_STEPS = [
+    "people.demo",
+    "metrics.demo",
+    "pilots.demo",
+    "metrics.demo_alerts",
+    "coaching.demo",
+    "portfolio.demo",
+]
 
 
 @dataclass

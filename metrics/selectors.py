@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from metrics.models import Baseline, BelowBaselineAlert, MetricDefinition, Observation
@@ -152,16 +153,24 @@ class SupervisorBaselines:
     status: str  # frozen | missing data | overridden | re-baselined | not frozen
     frozen_at: dt.datetime | None
     rows: list[Baseline]  # every version, by metric then version
+    weeks_below: int = 0  # below-baseline alerts recorded during this pilot
 
 
 def pilot_baseline_status(pilot: Pilot) -> list[SupervisorBaselines]:
-    """Per supervisor of the pilot: baseline status, freeze time, counts (two queries)."""
+    """Per supervisor of the pilot: baseline status, freeze time, counts (three queries)."""
     supervisors = {
         wg.supervisor_id: wg.supervisor for wg in pilot.workgroups.select_related("supervisor")
     }
     baselines: dict[int, list[Baseline]] = {}
     for baseline in Baseline.objects.filter(pilot=pilot).select_related("metric"):
         baselines.setdefault(baseline.person_id, []).append(baseline)
+    below = dict(
+        BelowBaselineAlert.objects.filter(pilot=pilot)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
     result = []
     for person_id, person in sorted(supervisors.items(), key=lambda kv: kv[1].full_name):
         rows = sorted(baselines.get(person_id, []), key=lambda b: (b.metric.key, b.version))
@@ -171,6 +180,7 @@ def pilot_baseline_status(pilot: Pilot) -> list[SupervisorBaselines]:
                 status=_status(rows, pilot),
                 frozen_at=min((b.frozen_at for b in rows), default=None),
                 rows=rows,
+                weeks_below=below.get(person_id, 0),
             )
         )
     return result

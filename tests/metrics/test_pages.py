@@ -85,6 +85,7 @@ def test_the_pilot_section_shows_each_supervisors_status(running, bob, carol, ca
 
     status = {s.person.external_id: s for s in pilot_baseline_status(running)}
     assert status["P-CAROL"].status == "frozen"
+    assert (status["P-CAROL"].weeks_below, status["P-DAN"].weeks_below) == (6, 0)
     assert [b.observation_count for b in status["P-CAROL"].rows] == [4, 4]
     baseline_rebaseline(pilot=running, person=carol.person, metric=cases, by=bob, reason="fix")
     status = {s.person.external_id: s for s in pilot_baseline_status(running)}
