@@ -19,6 +19,10 @@ from portfolio.rollups import Totals
 from portfolio.selectors import dashboard_pilots, freshness, horizon_date, pilot_totals
 from portfolio.serializers import SummarySerializer, ValueVsEfficiencySerializer
 
+DENIED = {
+    401: OpenApiResponse(description="No credentials."),
+    403: OpenApiResponse(description="The token lacks the pilots:read scope."),
+}
 ZERO = Totals(*[Decimal("0")] * 4, 0, 0, 0, value=Decimal("0"), efficiency=Decimal("0"))
 
 
@@ -34,6 +38,7 @@ class ValueVsEfficiencyView(APIView):
         responses={
             200: ValueVsEfficiencySerializer,
             404: OpenApiResponse(description="No such pilot, or not one you may see."),
+            **DENIED,
         },
         description="Per calendar month since the pilot's start: value created and "
         "efficiency gains in money (hours at the loaded hourly rate) and in own units, and "
@@ -85,7 +90,7 @@ class PortfolioSummaryView(APIView):
     scope = "pilots"
 
     @extend_schema(
-        responses={200: SummarySerializer},
+        responses={200: SummarySerializer, **DENIED},
         description="Totals to date per approach and per pilot (the pilots you may see), in "
         "money and own units. Not paginated: one row per pilot, read from the rollups.",
     )
