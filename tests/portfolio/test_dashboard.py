@@ -143,3 +143,11 @@ def test_hr_admins_edit_the_organisation_settings_in_the_admin(client, hilda, ra
     assert client.get(url).status_code == 200
     response = client.post(url, {"hourly_rate": "80", "currency": "EUR"})
     assert response.status_code == 302
+
+
+def test_a_sponsor_does_not_learn_other_sponsors_names_from_the_filter(client, alice, bob):
+    make_pilot(alice, name="Alice's")
+    make_pilot(bob, name="Bob's")
+    client.force_login(bob)
+    choices = client.get(URL).context["filter"].form.fields["sponsor"].queryset
+    assert [p.full_name for p in choices] == ["Bob"]
