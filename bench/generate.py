@@ -82,7 +82,7 @@ class Scale:
 SCALES = {
     "full": Scale("full", 10_000, 500, 2_000, 5_000_000, 100_000),
     "small": Scale("small", 100, 5, 20, 50_000, 1_000),
-    "tiny": Scale("tiny", 40, 3, 8, 5_000, 200),
+    "tiny": Scale("tiny", 40, 3, 8, 20_000, 200),  # history long enough for baselines
 }
 # The smaller organisation each scale is compared with for constant query counts / flat p50.
 REFERENCE = {"full": "small", "small": "tiny", "tiny": "tiny"}
