@@ -39,7 +39,7 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
         "Pilot", "Approach", "Status", "Sponsor", "Org unit", "People", "Weeks run",
         "Patience horizon (weeks)", f"Value created ({currency})",
         f"Efficiency gains ({currency})", "Efficiency hours", "Cycles", "Baselines",
-        "Risk flags",
+        "Self-containment (0-100)", "Risk flags",
     ]  # fmt: skip
     body = [
         [
@@ -56,6 +56,7 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
             float(r.totals.efficiency_hours) if r.totals else 0.0,
             r.cadence_label,
             r.baseline_label,
+            r.self_containment,
             "; ".join(FLAG_LABELS[f] for f in r.flags),
         ]
         for r in rows

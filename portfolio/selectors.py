@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -22,23 +21,19 @@ from django.utils import timezone
 
 from coaching.selectors import with_cadence
 from metrics.models import Baseline
-from pilots.models import (
-    CompetingInitiative,
-    Pilot,
-    PilotStatus,
-    Tie,
-    Workgroup,
-    WorkgroupMember,
+from pilots.models import Pilot, PilotStatus, Workgroup, WorkgroupMember
+
+# Self-containment is scored by the pilots app, so the dashboard warns exactly as the pilot
+# page and the approval step do.
+from pilots.selfcontainment import (
+    INITIATIVE_SHARE_LIMIT,
+    LOW_SCORE,
+    Assessment,
+    assess_workgroup,
 )
 from portfolio.models import OrganisationSettings, PilotMonthRollup, RollupState
 from portfolio.rollups import OUTCOME_COLUMNS, Totals, totals_from_row
 
-# Provisional self-containment rule until pilots/selfcontainment.py lands: a tie weighs
-# frequency × strength (1–4 × 1–3); a workgroup whose ties weigh 12 or more (one daily strong
-# tie, or several weekly ones) is not self-contained enough.
-TIE_LOAD_LIMIT = 12
-# Competing initiatives taking 30 % or more of a group's time starve the pilot.
-INITIATIVE_SHARE_LIMIT = 30
 # "Near a premature stop": a running pilot before its patience horizon, at least this many
 # weeks in (enough to expect something), whose value created in the current and previous
 # month is under FLAT_SHARE of its value to date (or nothing at all) — the flat line that
@@ -124,36 +119,15 @@ def dashboard_pilots(queryset: QuerySet[Pilot]) -> QuerySet[Pilot]:
     )
 
 
-def _sum_of(model, column: str):
-    rows = (
-        model.objects.filter(workgroup=OuterRef("pk"))
-        .values("workgroup")
-        .annotate(total=Sum(column))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
 def dashboard_workgroups(pilot_ids, *, today=None) -> QuerySet[Workgroup]:
-    """Workgroups of the pilots with cadence, tie load, initiative share and whether their
-    supervisor has a usable frozen baseline (one query)."""
+    """Workgroups of the pilots with cadence and whether their supervisor has a usable frozen
+    baseline (one query), plus what the self-containment score reads (three prefetches)."""
     baselines = Baseline.objects.filter(pilot=OuterRef("pilot"), person=OuterRef("supervisor"))
-    return with_cadence(Workgroup.objects.filter(pilot_id__in=pilot_ids), today=today).annotate(
-        tie_load=_tie_load(),
-        initiative_share=_sum_of(CompetingInitiative, "time_share_percent"),
-        has_baseline=Exists(baselines.filter(value__isnull=False)),
+    return (
+        with_cadence(Workgroup.objects.filter(pilot_id__in=pilot_ids), today=today)
+        .annotate(has_baseline=Exists(baselines.filter(value__isnull=False)))
+        .prefetch_related("memberships", "ties", "competing_initiatives")
     )
-
-
-def _tie_load():
-    """Σ frequency × strength over the workgroup's ties."""
-    rows = (
-        Tie.objects.filter(workgroup=OuterRef("pk"))
-        .values("workgroup")
-        .annotate(total=Sum(F("frequency") * F("strength")))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 @dataclass
@@ -166,6 +140,7 @@ class DashboardRow:
     workgroups: int = 0
     overdue: int = 0
     baselines_missing: int = 0
+    self_containment: int | None = None  # the weakest workgroup's score, 0–100
     flags: list[str] = field(default_factory=list)
     months: list[PilotMonthRollup] = field(default_factory=list)
 
@@ -247,6 +222,18 @@ def _flags(row: DashboardRow, settings: OrganisationSettings, today: date) -> li
     return flags
 
 
+def _self_containment(row: DashboardRow, assessment: Assessment) -> set[str]:
+    """Keep the weakest group's score; flag by the pilots app's own thresholds."""
+    if row.self_containment is None or assessment.score < row.self_containment:
+        row.self_containment = assessment.score
+    flags = set()
+    if assessment.score < LOW_SCORE:
+        flags.add("low_self_containment")
+    if assessment.initiative_share > INITIATIVE_SHARE_LIMIT:
+        flags.add("competing_initiatives")
+    return flags
+
+
 def dashboard_rows(
     queryset: QuerySet[Pilot], *, settings=None, today: date | None = None
 ) -> list[DashboardRow]:
@@ -276,10 +263,7 @@ def dashboard_rows(
         row.overdue += int(workgroup.is_overdue)
         if row.pilot.status in STARTED and not workgroup.has_baseline:
             row.baselines_missing += 1
-        if workgroup.tie_load >= TIE_LOAD_LIMIT:
-            structural[workgroup.pilot_id].add("low_self_containment")
-        if workgroup.initiative_share >= INITIATIVE_SHARE_LIMIT:
-            structural[workgroup.pilot_id].add("competing_initiatives")
+        structural[workgroup.pilot_id] |= _self_containment(row, assess_workgroup(workgroup))
     for pk, row in rows.items():
         row.flags = sorted(structural[pk], key=list(FLAG_LABELS).index) + _flags(
             row, settings, today

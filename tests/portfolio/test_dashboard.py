@@ -55,8 +55,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_number_of_pilots(
     client.force_login(alice)
     client.get(URL)  # warm the session and permission caches
     # session, user, user and group permissions (2), pilots, settings, totals, month
-    # rollups, workgroups, freshness, groups (menu roles), filter choices: sponsors, org units
-    with django_assert_num_queries(13):
+    # rollups, workgroups + their members, ties and initiatives (4), freshness, groups (menu
+    # roles), filter choices: sponsors, org units
+    with django_assert_num_queries(16):
         response = client.get(URL)
     assert len(response.context["rows"]) == size
 
