@@ -1,0 +1,1 @@
+"""Load test: scenario, preparation and the runner script."""
