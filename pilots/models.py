@@ -38,6 +38,29 @@ class PilotQuerySet(models.QuerySet):
     def sponsored_by(self, user):
         return self.filter(sponsor__user=user)
 
+    def for_list(self):
+        """What the pilot list shows, in a constant number of queries."""
+        return self.select_related("sponsor").annotate(
+            workgroup_count=models.Count("workgroups", distinct=True),
+            member_count=models.Count("workgroups__memberships", distinct=True),
+        )
+
+    def for_page(self):
+        """Everything the pilot page and the API detail read, prefetched once."""
+        return self.select_related("sponsor", "org_unit").prefetch_related(
+            models.Prefetch(
+                "workgroups",
+                queryset=Workgroup.objects.select_related("supervisor", "charter").prefetch_related(
+                    models.Prefetch(
+                        "memberships",
+                        queryset=WorkgroupMember.objects.select_related("person"),
+                    ),
+                    "ties",
+                    "competing_initiatives",
+                ),
+            ),
+        )
+
 
 class Pilot(models.Model):
     name = models.CharField(max_length=200)

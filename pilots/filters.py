@@ -1,0 +1,38 @@
+"""One FilterSet per list, shared by the pilot list page and the API."""
+
+import django_filters
+from django import forms
+
+from people.models import Person
+from pilots.models import Approach, Pilot, PilotStatus, Workgroup
+
+# The largest primary key a database column holds: larger ids are a 400, not an overflow.
+MAX_ID = 2**63 - 1
+
+
+class PilotFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PilotStatus.choices, empty_label="Any status")
+    approach = django_filters.ChoiceFilter(choices=Approach.choices, empty_label="Any approach")
+    sponsor = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(sponsored_pilots__isnull=False).distinct(),
+        to_field_name="external_id",
+        empty_label="Any sponsor",
+        help_text="The sponsor's external_id.",
+    )
+
+    class Meta:
+        model = Pilot
+        fields = ["status", "approach", "sponsor"]
+
+
+class WorkgroupFilter(django_filters.FilterSet):
+    pilot = django_filters.NumberFilter(
+        field_name="pilot_id", field_class=forms.IntegerField, min_value=1, max_value=MAX_ID
+    )
+    supervisor = django_filters.CharFilter(
+        field_name="supervisor__external_id", help_text="The supervisor's external_id."
+    )
+
+    class Meta:
+        model = Workgroup
+        fields = ["pilot", "supervisor"]

@@ -1,0 +1,135 @@
+"""Forms of the pilot pages: they shape and validate input; the services decide."""
+
+from django import forms
+
+from people.models import OrgUnit, Person
+from pilots.models import (
+    CompetingInitiative,
+    Decision,
+    Pilot,
+    Tie,
+    TieFrequency,
+    TieStrength,
+    Workgroup,
+)
+from pilots.services import EDITABLE_FIELDS
+
+
+def active_people():
+    return Person.objects.active().order_by("full_name", "id")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.full_name} ({person.external_id})"
+
+
+class PilotForm(forms.ModelForm):
+    """The guided pilot form: what, why, the first project, then the plan and patience."""
+
+    sponsor = PersonChoiceField(
+        queryset=active_people(),
+        required=False,
+        help_text="Leave empty to sponsor the pilot yourself.",
+    )
+
+    class Meta:
+        model = Pilot
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "pain_point": forms.Textarea(attrs={"rows": 3}),
+            "demonstration_project": forms.Textarea(attrs={"rows": 3}),
+            "planned_start": forms.DateInput(attrs={"type": "date"}),
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "vision": "Vision statement",
+            "pain_point": "Operational pain point",
+            "patience_horizon_weeks": "Patience horizon (weeks)",
+            "baseline_window_weeks": "Baseline window (weeks)",
+            "grace_period_days": "Protection grace period (days)",
+        }
+
+    def __init__(self, *args, choose_sponsor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_sponsor or self.instance.pk:
+            del self.fields["sponsor"]  # the sponsor is set once, at creation
+        self.fields["org_unit"].queryset = OrgUnit.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, review = data.get("planned_start"), data.get("review_date")
+        if start and review and review < start:
+            self.add_error("review_date", "Must be on or after the planned start.")
+        return data
+
+
+class WorkgroupForm(forms.ModelForm):
+    supervisor = PersonChoiceField(queryset=active_people())
+
+    class Meta:
+        model = Workgroup
+        fields = ["name", "supervisor", "cadence_days"]
+        labels = {"cadence_days": "Coaching cadence (days)"}
+
+
+class MemberForm(forms.Form):
+    person = PersonChoiceField(queryset=active_people(), label="Member")
+
+
+class TieForm(forms.ModelForm):
+    frequency = forms.TypedChoiceField(choices=TieFrequency.choices, coerce=int)
+    strength = forms.TypedChoiceField(choices=TieStrength.choices, coerce=int)
+
+    class Meta:
+        model = Tie
+        fields = ["counterpart", "frequency", "strength", "note"]
+
+
+class InitiativeForm(forms.ModelForm):
+    time_share_percent = forms.IntegerField(
+        min_value=0, max_value=100, label="Share of the group's time (%)"
+    )
+
+    class Meta:
+        model = CompetingInitiative
+        fields = ["name", "owner", "time_share_percent"]
+
+
+class MoveForm(forms.Form):
+    """A lifecycle move; the reason is needed to stop before the horizon, optional otherwise."""
+
+    reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only to start although some supervisors lack baseline data.",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    lessons_learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    capabilities_built = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    spread_to = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.order_by("name"),
+        required=False,
+        help_text="For “scale”: the org units the new way of working should spread to.",
+    )
+
+
+class CharterSignForm(forms.Form):
+    open_minded = forms.BooleanField(
+        label="I will be open-minded: I coach the group to find problems no one has seen yet."
+    )
+    risk_tolerant = forms.BooleanField(
+        label="I will tolerate risk: experiments may fail, and that is how we learn."
+    )
+    customer_commitment = forms.BooleanField(
+        label="I am committed to improving the team's service to its internal or external "
+        "customers."
+    )

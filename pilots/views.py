@@ -1,0 +1,242 @@
+"""Pilot pages: the list, the guided create/edit form, the pilot page with its lifecycle
+actions, and the supervisor's charter. Views are thin: forms shape input, services decide,
+domain errors come back as form errors or messages. Workgroup forms are in workgroup_views."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, NotAllowed
+from pilots import lifecycle, services, workgroups
+from pilots.filters import PilotFilter
+from pilots.forms import (
+    CharterSignForm,
+    DecisionForm,
+    InitiativeForm,
+    MoveForm,
+    PilotForm,
+    TieForm,
+    WorkgroupForm,
+    active_people,
+)
+from pilots.models import Pilot, PilotStatus, Workgroup
+from pilots.permissions import (
+    can_choose_sponsor,
+    can_create_pilot,
+    can_manage,
+    can_sign_charter,
+)
+from pilots.selfcontainment import assess_pilot, assess_workgroup
+
+# Sections other apps add to the pilot page (template names, rendered in order with the
+# page's context). Add yours here rather than editing the page.
+EXTRA_SECTIONS: list[str] = []
+
+# Moves with their own form on the page: the decision at review.
+DECIDED = {"scale", "adapt"}
+
+
+def form_errors_from(form, error: DomainError) -> None:
+    """Show a service's refusal on the form: per field where it names one, else on top."""
+    for name, problems in error.fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+def visible_pilot(request, pk, queryset=None) -> Pilot:
+    queryset = queryset if queryset is not None else Pilot.objects.all()
+    return get_object_or_404(queryset.visible_to(request.user), pk=pk)
+
+
+@login_required
+def index(request):
+    pilots = Pilot.objects.visible_to(request.user).for_list()
+    filters = PilotFilter(request.GET or None, queryset=pilots)
+    shown = filters.qs if filters.is_bound and filters.is_valid() else pilots
+    context = {
+        "filters": filters,
+        "pilots": list(shown),
+        "filtered": bool(request.GET),
+        "can_create": can_create_pilot(request.user),
+    }
+    return render(request, "pilots/index.html", context)
+
+
+@login_required
+def create(request):
+    if not can_create_pilot(request.user):
+        raise PermissionDenied("Only leaders set up pilots.")
+    choose = can_choose_sponsor(request.user)
+    form = PilotForm(request.POST or None, choose_sponsor=choose)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pilot = services.pilot_create(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Pilot created as a draft. Add its workgroups next.")
+            return redirect("pilots:detail", pk=pilot.pk)
+    return render(request, "pilots/form.html", {"form": form, "pilot": None})
+
+
+@login_required
+def edit(request, pk):
+    pilot = visible_pilot(request, pk)
+    if not can_manage(request.user, pilot):
+        raise PermissionDenied("Only the pilot's sponsor may edit it.")
+    form = PilotForm(request.POST or None, instance=Pilot.objects.get(pk=pilot.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pilot_update(pilot=pilot, by=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Pilot saved.")
+            return redirect("pilots:detail", pk=pilot.pk)
+    return render(request, "pilots/form.html", {"form": form, "pilot": pilot})
+
+
+@login_required
+def detail(request, pk):
+    return render_page(request, pk)
+
+
+def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
+    """The pilot page; `bound` carries a form that failed validation back to its place."""
+    pilot = visible_pilot(request, pk, Pilot.objects.for_page())
+    bound = bound or {}
+    manager = can_manage(request.user, pilot)
+    groups = list(pilot.workgroups.all())
+    for group in groups:
+        group.assessment = assess_workgroup(group)
+        group.is_mine = can_sign_charter(request.user, group)
+        group.tie_form = bound.get(("tie", group.pk)) or TieForm(prefix=f"tie{group.pk}")
+        group.initiative_form = bound.get(("initiative", group.pk)) or InitiativeForm(
+            prefix=f"initiative{group.pk}"
+        )
+    moves = [m for m in lifecycle.available_moves(request.user, pilot) if m.name not in DECIDED]
+    context = {
+        "pilot": pilot,
+        "workgroups": groups,
+        "assessment": assess_pilot([g.assessment for g in groups]),
+        "can_manage": manager,
+        "editable": pilot.status in lifecycle.EDITABLE,
+        "members_open": manager and pilot.status in lifecycle.EDITABLE | {PilotStatus.RUNNING},
+        "moves": moves,
+        "move_form": bound.get("move") or MoveForm(),
+        "decision_form": bound.get("decision") or DecisionForm(),
+        "can_decide": manager and pilot.status == PilotStatus.REVIEWING,
+        "workgroup_form": bound.get("workgroup") or WorkgroupForm(),
+        "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
+        "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),
+        "history": pilot.history.select_related("history_user").order_by("-history_date")[:20],
+        "people": _people_choices() if manager else [],
+        "extra_sections": EXTRA_SECTIONS,
+    }
+    return render(request, "pilots/detail.html", context, status=status)
+
+
+def _people_choices():
+    return list(active_people().values_list("pk", "full_name", "external_id"))
+
+
+@login_required
+@require_POST
+def move(request, pk, name):
+    """Approve, start, begin review or stop, as the page's buttons ask."""
+    pilot = visible_pilot(request, pk)
+    form = MoveForm(request.POST)
+    actions = {
+        "approve": services.pilot_approve,
+        "start": services.pilot_start,
+        "review": services.pilot_review,
+        "stop": services.pilot_stop,
+    }
+    if name not in actions or not form.is_valid():
+        return render_page(request, pk, bound={"move": form}, status=400)
+    arguments = {"reason": form.cleaned_data["reason"]}
+    if name == "start":
+        arguments["override_reason"] = form.cleaned_data["override_reason"]
+    try:
+        actions[name](pilot=pilot, by=request.user, **arguments)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        form_errors_from(form, error)
+        messages.error(request, error.message)
+        return render_page(request, pk, bound={"move": form}, status=error.status)
+    messages.success(request, f"Pilot {pilot.get_status_display().lower()}.")
+    return redirect("pilots:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    pilot = visible_pilot(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pilot_decide(pilot=pilot, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"Decision recorded: the pilot is {pilot.status}.")
+            return redirect("pilots:detail", pk=pk)
+    return render_page(request, pk, bound={"decision": form}, status=400)
+
+
+def _visible_workgroup(request, workgroup_id) -> Workgroup:
+    return get_object_or_404(
+        Workgroup.objects.visible_to(request.user).select_related(
+            "pilot__sponsor", "supervisor", "charter"
+        ),
+        pk=workgroup_id,
+    )
+
+
+@login_required
+def charter(request, workgroup_id):
+    """The supervisor reads the expectations and signs; others see the charter's status."""
+    workgroup = _visible_workgroup(request, workgroup_id)
+    may_sign = can_sign_charter(request.user, workgroup)
+    form = CharterSignForm(request.POST or None)
+    if request.method == "POST":
+        if not may_sign:
+            raise PermissionDenied("Only the workgroup's supervisor may sign its charter.")
+        if form.is_valid():
+            try:
+                workgroups.charter_sign(workgroup=workgroup, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form_errors_from(form, error)
+            else:
+                messages.success(request, "Charter signed. Thank you for coaching this group.")
+                return redirect("pilots:charter", workgroup_id=workgroup.pk)
+    context = {
+        "workgroup": workgroup,
+        "pilot": workgroup.pilot,
+        "charter": workgroup.charter,
+        "form": form,
+        "may_sign": may_sign and workgroup.pilot.status in lifecycle.EDITABLE,
+    }
+    return render(request, "pilots/charter.html", context)
+
+
+@login_required
+@require_POST
+def assurance(request, workgroup_id):
+    workgroup = _visible_workgroup(request, workgroup_id)
+    try:
+        workgroups.charter_confirm_assurance(workgroup=workgroup, by=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Assurance confirmed for {workgroup.supervisor.full_name}.")
+    return redirect("pilots:detail", pk=workgroup.pilot_id)

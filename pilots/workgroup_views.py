@@ -1,0 +1,155 @@
+"""The pilot page's workgroup forms: add a workgroup, a member, a tie or a competing
+initiative, and remove them. Each posts here and returns to the pilot page; a form that fails
+validation is shown again in its place with its messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, NotAllowed
+from pilots import workgroups
+from pilots.forms import InitiativeForm, MemberForm, TieForm, WorkgroupForm
+from pilots.models import CompetingInitiative, Tie, Workgroup
+from pilots.views import form_errors_from, render_page, visible_pilot
+
+
+def _visible_workgroup(request, workgroup_id) -> Workgroup:
+    return get_object_or_404(
+        Workgroup.objects.visible_to(request.user).select_related("pilot__sponsor"),
+        pk=workgroup_id,
+    )
+
+
+def _submit(request, *, pilot_id, key, form, write, done: str, anchor: str = ""):
+    """Validate, call the service, and either go back to the page or show the form again."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(f"/pilots/{pilot_id}/{anchor}")
+    return render_page(request, pilot_id, bound={key: form}, status=400)
+
+
+@login_required
+@require_POST
+def workgroup_add(request, pk):
+    pilot = visible_pilot(request, pk)
+    return _submit(
+        request,
+        pilot_id=pilot.pk,
+        key="workgroup",
+        form=WorkgroupForm(request.POST),
+        write=lambda data: workgroups.workgroup_create(pilot=pilot, by=request.user, **data),
+        done="Workgroup added; its supervisor can now sign the charter.",
+        anchor="#workgroups",
+    )
+
+
+@login_required
+@require_POST
+def member_add(request, workgroup_id):
+    group = _visible_workgroup(request, workgroup_id)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a person to add.")
+        return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
+    try:
+        workgroups.workgroup_member_add(
+            workgroup=group, by=request.user, person=form.cleaned_data["person"]
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{form.cleaned_data['person'].full_name} joined {group.name}.")
+    return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
+
+
+@login_required
+@require_POST
+def member_remove(request, workgroup_id, person_id):
+    group = _visible_workgroup(request, workgroup_id)
+    membership = get_object_or_404(group.memberships.select_related("person"), person_id=person_id)
+    return _remove(
+        request,
+        group,
+        lambda: workgroups.workgroup_member_remove(
+            workgroup=group, by=request.user, person=membership.person
+        ),
+        f"{membership.person.full_name} left {group.name}.",
+    )
+
+
+@login_required
+@require_POST
+def tie_add(request, workgroup_id):
+    group = _visible_workgroup(request, workgroup_id)
+    return _submit(
+        request,
+        pilot_id=group.pilot_id,
+        key=("tie", group.pk),
+        form=TieForm(request.POST, prefix=f"tie{group.pk}"),
+        write=lambda data: workgroups.tie_add(workgroup=group, by=request.user, **data),
+        done="Tie recorded.",
+        anchor=f"#workgroup-{group.pk}",
+    )
+
+
+@login_required
+@require_POST
+def tie_remove(request, tie_id):
+    tie = get_object_or_404(Tie, pk=tie_id)
+    group = _visible_workgroup(request, tie.workgroup_id)
+    return _remove(
+        request, group, lambda: workgroups.tie_remove(tie=tie, by=request.user), "Tie removed."
+    )
+
+
+@login_required
+@require_POST
+def initiative_add(request, workgroup_id):
+    group = _visible_workgroup(request, workgroup_id)
+    return _submit(
+        request,
+        pilot_id=group.pilot_id,
+        key=("initiative", group.pk),
+        form=InitiativeForm(request.POST, prefix=f"initiative{group.pk}"),
+        write=lambda data: workgroups.competing_initiative_add(
+            workgroup=group, by=request.user, **data
+        ),
+        done="Competing initiative recorded.",
+        anchor=f"#workgroup-{group.pk}",
+    )
+
+
+@login_required
+@require_POST
+def initiative_remove(request, initiative_id):
+    initiative = get_object_or_404(CompetingInitiative, pk=initiative_id)
+    group = _visible_workgroup(request, initiative.workgroup_id)
+    return _remove(
+        request,
+        group,
+        lambda: workgroups.competing_initiative_remove(initiative=initiative, by=request.user),
+        "Competing initiative removed.",
+    )
+
+
+def _remove(request, group, write, done: str):
+    try:
+        write()
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
