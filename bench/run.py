@@ -154,13 +154,14 @@ def rows_ingest(r):
             "3 observations/bulk",
             f"{rate:,} rows/s (10k batch {_ms(r['first'])})",
             rate,
-            f"COPY {copy_rate:,} rows/s ({_ms(r['copy'])})",
+            f"COPY into a scratch table {copy_rate:,} rows/s ({_ms(r['copy'])})",
             copy_rate,
             ratio,
             "≥ 0.25×",
             ratio is not None and ratio >= 0.25,
             f"created per batch {r['created_per_batch']}",
         ),
+        _copy_real_row(r, rate),
         _row(
             "3 observations/bulk re-send",
             f"{_ms(r['resend'])}, {added} rows added",
@@ -172,6 +173,34 @@ def rows_ingest(r):
             added == 0 and resend is not None and resend <= 0.5,
         ),
     ]
+
+
+def _copy_real_row(r, rate):
+    real = r.get("copy_into_observations")
+    if not real:
+        return _row(
+            "3 observations/bulk",
+            "COPY into the real table",
+            None,
+            "",
+            None,
+            None,
+            "(information)",
+            None,
+            "not measured",
+        )
+    real_rate = round(r["batch_rows"] / (real["median_ms"] / 1000))
+    return _row(
+        "3 observations/bulk",
+        f"{rate:,} rows/s",
+        rate,
+        f"COPY into metrics_observation itself {real_rate:,} rows/s ({_ms(real)})",
+        real_rate,
+        _ratio(rate, real_rate),
+        "(information)",
+        None,
+        "same COPY with the table's 5 indexes maintained, rolled back",
+    )
 
 
 def rows_freeze(r):
