@@ -25,7 +25,7 @@ from pilots.models import Approach, Pilot, PilotStatus, Workgroup
 from portfolio.charts import month_range
 from portfolio.models import OrganisationSettings, PilotMonthRollup
 from portfolio.rollups import rollups_refresh
-from portfolio.selectors import NEAR_STOP_MIN_WEEKS, STARTED, weeks_run
+from portfolio.selectors import FLAT_SHARE, NEAR_STOP_MIN_WEEKS, STARTED, weeks_run
 
 SOURCE = "demo-portfolio"
 DEFINITIONS = {
@@ -116,17 +116,18 @@ def _near_stop_candidate(pilots: list[Pilot], today: date) -> Pilot | None:
 
 
 def _top_up_early_win(pilot: Pilot, metrics, today: date) -> bool:
-    """Make the demonstration project's early win big enough that recent value is under 4 %
-    of the total (the flat line), whatever the coaching demo addressed lately."""
+    """Make the demonstration project's early win big enough that recent value stays under
+    FLAT_SHARE of the total (with a margin), whatever the coaching demo addressed lately."""
     months = PilotMonthRollup.objects.filter(pilot=pilot)
     total = sum((m.value_money for m in months), Decimal("0"))
     recent = sum((m.value_money for m in months if m.month >= _recent(today)), Decimal("0"))
-    if recent < total * Decimal("0.04"):
+    target = FLAT_SHARE * Decimal("0.8")
+    if recent < total * target:
         return False
     start = timezone.localdate(pilot.started_at).replace(day=1)
     win = _observation(metrics["value_created"], SubjectType.PILOT, pilot.pk, start, 0)
     win.value, win.source = (
-        (recent / Decimal("0.04") - total).quantize(Decimal("1")),
+        (recent / target - total).quantize(Decimal("1")),
         SOURCE + "-win",
     )
     win.save()

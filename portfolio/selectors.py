@@ -39,7 +39,7 @@ from portfolio.rollups import OUTCOME_COLUMNS, Totals, totals_from_row
 # month is under FLAT_SHARE of its value to date (or nothing at all) — the flat line that
 # makes sponsors stop during the normal lag.
 NEAR_STOP_MIN_WEEKS = 8
-FLAT_SHARE = Decimal("0.05")
+FLAT_SHARE = Decimal("0.10")
 STARTED = [PilotStatus.RUNNING, PilotStatus.REVIEWING, PilotStatus.SCALED, PilotStatus.STOPPED]
 
 

@@ -18,6 +18,7 @@ from portfolio.forms import OrganisationSettingsForm
 from portfolio.models import OrganisationSettings
 from portfolio.selectors import (
     FLAG_LABELS,
+    FLAT_SHARE,
     NEAR_STOP_MIN_WEEKS,
     dashboard_rows,
     freshness,
@@ -54,6 +55,7 @@ def dashboard(request):
         "rows": rows,
         "totals": summarise(rows),
         "near_stop_weeks": NEAR_STOP_MIN_WEEKS,
+        "flat_percent": int(FLAT_SHARE * 100),
         "charts": _portfolio_charts(rows, settings).values(),
         "freshness": freshness_label(state),
         "refreshed_at": state.refreshed_at if state else None,
