@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrapi.permissions.HasScopeOrUserPermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.StrictFilterBackend",
         "core.api.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.StablePageNumberPagination",

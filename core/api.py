@@ -1,8 +1,10 @@
 """API conventions shared by every endpoint: one error shape and stable pagination."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
@@ -138,3 +140,43 @@ class StableOrderingFilter(OrderingFilter):
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return ordering
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, refusing what it would silently ignore: `?active=maybe` or `?active=null`
+    is a 400, as are empty or repeated values for booleans, numbers and dates. Otherwise a
+    typo returns every row, and the caller cannot tell."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            errors = {
+                name: [message]
+                for name, filter_ in filterset.filters.items()
+                if (message := _strict_error(filter_, request.query_params.getlist(name)))
+            }
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return filterset
+
+
+STRICT_FILTERS = (
+    django_filters.BooleanFilter,
+    django_filters.NumberFilter,
+    django_filters.DateFilter,
+    django_filters.DateTimeFilter,
+    django_filters.IsoDateTimeFilter,
+)
+
+
+def _strict_error(filter_, values: list[str]) -> str | None:
+    if not values or not isinstance(filter_, STRICT_FILTERS):
+        return None
+    if len(values) > 1 or values[0].strip() == "":
+        return "Give one value, or leave the parameter out."
+    if isinstance(filter_, django_filters.BooleanFilter) and values[0].lower() not in (
+        "true",
+        "false",
+    ):
+        return "Must be true or false."
+    return None

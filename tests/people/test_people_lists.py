@@ -41,6 +41,9 @@ def test_the_list_is_ordered_by_external_id_and_pages_are_stable(reader, org):
         "page=999",
         "updated_since=yesterday",
         "updated_since=",
+        "active=null",
+        "active=maybe",
+        "active=true&active=false",
     ],
 )
 def test_garbage_paging_and_filter_parameters_are_a_400_or_404_not_a_500(reader, org, query):
