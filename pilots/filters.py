@@ -25,10 +25,15 @@ class PilotFilter(django_filters.FilterSet):
         fields = ["status", "approach", "sponsor"]
 
 
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class WorkgroupFilter(django_filters.FilterSet):
-    pilot = django_filters.NumberFilter(
-        field_name="pilot_id", field_class=forms.IntegerField, min_value=1, max_value=MAX_ID
-    )
+    pilot = IdFilter(field_name="pilot_id")
     supervisor = django_filters.CharFilter(
         field_name="supervisor__external_id", help_text="The supervisor's external_id."
     )
