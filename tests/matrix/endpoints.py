@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pilots.models import Pilot
 from tests.matrix.cast import Cast
 from tests.matrix.rules import Expect
 
@@ -31,6 +32,8 @@ class Endpoint:
     # A page narrower than its object's general rule (e.g. the portfolio is for leaders):
     # (principal, side) → Expect, or None to fall back to rules.expected.
     rule: Callable | None = None
+    # Checked after every request whatever its answer: (cast, side) → a problem or None.
+    invariant: Build | None = None
 
     @property
     def id(self) -> str:
@@ -72,9 +75,17 @@ def _new_pilot(cast, side):
         "planned_start": "2027-01-04",
         "review_date": "2027-07-05",
         "patience_horizon_weeks": 26,
-        "sponsor": s(cast, other(side)).pilot.sponsor.external_id,
         "status": "running",
+        "started_at": "2020-01-01T00:00:00Z",
+        "premature_stop": True,
     }
+
+
+def _new_pilots_are_drafts(cast, side):
+    """Whoever creates a pilot, it starts as a draft: status and timestamps are not inputs."""
+    created = Pilot.objects.filter(name__in=[f"New pilot {side}", f"Pilot form {side}"])
+    wrong = created.exclude(status="draft", started_at=None, premature_stop=False)
+    return f"created with protected fields set: {list(wrong.values('status'))}" if wrong else None
 
 
 def _observation(cast, side):
@@ -106,7 +117,7 @@ API = [
     Endpoint("api", "pilot", "read", "get", lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/",
              marker=lambda c, x: s(c, x).pilot.name),
     Endpoint("api", "pilot", "create", "post", lambda c, x: f"{API_ROOT}/pilots/",
-             body=_new_pilot),
+             body=_new_pilot, invariant=_new_pilots_are_drafts, note="mass-assignment"),
     Endpoint("api", "pilot", "update", "patch",
              lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/",
              body=_pilot_mass_assignment, protected=_pilot_protected, note="mass-assignment"),
@@ -252,6 +263,90 @@ WEB += [
              body=lambda c, x: {"person": s(c, x).supervisor.pk, "metric": c.metric.pk,
                                 "reason": "matrix"},
              protected=_baseline_protected, rule=_rebaseline, note="rebaseline"),
+]  # fmt: skip
+
+
+def _pilot_form(cast, side, **extra):
+    return {
+        "name": f"Pilot form {side}",
+        "approach": "job_redesign",
+        "vision": "v",
+        "pain_point": "p",
+        "demonstration_project": "d",
+        "planned_start": "2027-01-04",
+        "review_date": "2027-07-05",
+        "patience_horizon_weeks": "26",
+        "baseline_window_weeks": "12",
+        "grace_period_days": "90",
+        **extra,
+    }
+
+
+def _pilot_form_mass_assignment(cast, side):
+    return _pilot_form(
+        cast, side,
+        sponsor=str(s(cast, other(side)).pilot.sponsor_id),
+        status="scaled", started_at="2020-01-01 00:00", premature_stop="on", id="999999",
+    )  # fmt: skip
+
+
+def _workgroup_protected(cast, side):
+    return [(s(cast, side).workgroup, ["pilot_id", "supervisor_id"])]
+
+
+WEB += [
+    # --- pilots -----------------------------------------------------------------------------
+    Endpoint("web", "pilot", "list", "get", lambda c, x: "/pilots/",
+             marker=lambda c, x: s(c, x).pilot.name),
+    Endpoint("web", "pilot", "read", "get", lambda c, x: f"/pilots/{s(c, x).pilot.pk}/",
+             marker=lambda c, x: s(c, x).pilot.name),
+    Endpoint("web", "pilot", "create", "post", lambda c, x: "/pilots/new/",
+             body=lambda c, x: _pilot_form(c, x, status="running", premature_stop="on"),
+             invariant=_new_pilots_are_drafts, note="mass-assignment"),
+    Endpoint("web", "pilot", "update", "post", lambda c, x: f"/pilots/{s(c, x).pilot.pk}/edit/",
+             body=_pilot_form_mass_assignment, protected=_pilot_protected,
+             note="mass-assignment"),
+    Endpoint("web", "pilot", "lifecycle", "post",
+             lambda c, x: f"/pilots/{s(c, x).pilot.pk}/move/review/",
+             body=lambda c, x: {"reason": "matrix"}, protected=lambda c, x: [
+                 (s(c, x).pilot, ["sponsor_id", "premature_stop"])], note="review"),
+    Endpoint("web", "pilot", "lifecycle", "post",
+             lambda c, x: f"/pilots/{s(c, x).pilot.pk}/decide/",
+             body=lambda c, x: {"decision": "scale", "lessons_learned": "m"}, note="decide"),
+    Endpoint("web", "workgroup", "create", "post",
+             lambda c, x: f"/pilots/{s(c, x).pilot.pk}/workgroups/",
+             body=lambda c, x: {"name": "Matrix group", "supervisor": s(c, x).member.pk,
+                                "cadence_days": "14"}),
+    Endpoint("web", "workgroup", "update", "post",
+             lambda c, x: f"/pilots/workgroups/{s(c, x).workgroup.pk}/members/",
+             body=lambda c, x: {"person": s(c, other(x)).member.pk, "workgroup": 1},
+             protected=_workgroup_protected, note="member-add"),
+    Endpoint("web", "workgroup", "update", "post",
+             lambda c, x: f"/pilots/workgroups/{s(c, x).workgroup.pk}/ties/",
+             body=lambda c, x: {"counterpart": "Finance", "frequency": "3", "strength": "2"},
+             protected=_workgroup_protected, note="tie-add"),
+    Endpoint("web", "charter", "read", "get",
+             lambda c, x: f"/pilots/charters/{s(c, x).workgroup.pk}/",
+             marker=lambda c, x: s(c, x).workgroup.name),
+    Endpoint("web", "charter", "update", "post",
+             lambda c, x: f"/pilots/charters/{s(c, x).workgroup.pk}/",
+             body=lambda c, x: {"open_minded": "on", "risk_tolerant": "on",
+                                "customer_commitment": "on"}, note="sign"),
+    Endpoint("web", "charter", "lifecycle", "post",
+             lambda c, x: f"/pilots/charters/{s(c, x).workgroup.pk}/assurance/",
+             body=lambda c, x: {}, note="assurance"),
+]  # fmt: skip
+
+API += [
+    Endpoint("api", "workgroup", "read", "get",
+             lambda c, x: f"{API_ROOT}/workgroups/{s(c, x).workgroup.pk}/",
+             marker=lambda c, x: s(c, x).workgroup.name),
+    Endpoint("api", "workgroup", "create", "post", lambda c, x: f"{API_ROOT}/workgroups/",
+             body=lambda c, x: {"pilot": s(c, x).pilot.pk, "name": "Matrix group",
+                                "supervisor": s(c, x).member.external_id, "cadence_days": 14}),
+    Endpoint("api", "pilot", "lifecycle", "post",
+             lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/stop/",
+             body=lambda c, x: {"reason": "matrix"}, note="stop"),
 ]  # fmt: skip
 
 ENDPOINTS = API + WEB

@@ -75,8 +75,9 @@ def _pilot_side_write(principal: str, obj: str, action: str, own: bool) -> Expec
     if obj == "pilot" and action == "create":
         return ALLOW if principal in {"alice", "bob"} else DENY  # leaders sponsor pilots
     if obj == "charter":
-        # The supervisor acknowledges, the sponsor confirms the assurance: both on their own.
-        return ALLOW if (own and principal in {"carol", "bob"}) else DENY
+        # The supervisor acknowledges (update), the sponsor confirms the assurance (lifecycle).
+        signer = "carol" if action == "update" else "bob"
+        return ALLOW if (own and principal == signer) else DENY
     if principal == "bob":
         return ALLOW if own else DENY
     if principal == "alice":

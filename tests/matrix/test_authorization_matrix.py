@@ -43,6 +43,7 @@ class Seen:
     text: str
     changed: bool
     protected_changed: list[str]
+    invariant: str | None
 
 
 def _client_for(endpoint: Endpoint, principal: str, cast):
@@ -87,6 +88,7 @@ def _request(endpoint: Endpoint, principal: str, cast, side: str) -> Seen:
                     for key, value in _protected_values(endpoint, cast, side).items()
                     if value != protected_before[key]
                 ],
+                invariant=endpoint.invariant(cast, side) if endpoint.invariant else None,
             )
             raise _Rollback
     except _Rollback:
@@ -100,6 +102,8 @@ def _verdict(endpoint: Endpoint, expect: Expect, seen: Seen, marker: str | None)
         return f"server error {seen.status}"
     if seen.protected_changed:
         return f"protected fields changed: {seen.protected_changed}"
+    if seen.invariant:
+        return seen.invariant
     to_login = seen.status == 302 and "/accounts/login/" in seen.location
     refused = seen.status in DENIED or to_login
     if expect is Expect.OPEN:
