@@ -29,15 +29,16 @@ from coaching.models import (
     Reminder,
     workgroups_in_coaching_view,
 )
-from metrics.models import Observation, SubjectType
+from metrics.models import MetricKind, Observation, SubjectType
 from pilots.models import PilotStatus, Workgroup
 
 
 def linkable_observations(workgroup: Workgroup) -> QuerySet[Observation]:
-    """Current observations about the workgroup's people, the workgroup or its pilot: the
-    ones a cycle's data stage may link to."""
+    """Observations about the workgroup's people, the workgroup or its pilot: the ones a
+    cycle's data stage may link to. Never performance metrics: those are the protected
+    figures of supervisor reviews, and sponsors read the cycle."""
     people = workgroup.memberships.values("person_id")
-    return Observation.objects.filter(
+    return Observation.objects.exclude(metric__kind=MetricKind.PERFORMANCE).filter(
         Q(subject_type=SubjectType.PERSON, subject_id=workgroup.supervisor_id)
         | Q(subject_type=SubjectType.PERSON, subject_id__in=people)
         | Q(subject_type=SubjectType.WORKGROUP, subject_id=workgroup.pk)

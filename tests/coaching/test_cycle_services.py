@@ -174,3 +174,27 @@ def test_only_observations_of_the_workgroup_can_be_linked(workgroup, carol, mall
     assert "observation_ids" in refused.value.fields
     services.cycle_save_data(cycle=cycle, by=carol, data_sought="x", observation_ids=[ours.pk])
     assert list(cycle.observations.all()) == [ours]
+
+
+def test_performance_observations_cannot_be_linked(workgroup, carol):
+    """They are the supervisor's protected review figures, and sponsors read cycles."""
+    metric = MetricDefinition.objects.create(
+        key="cases-closed",
+        name="Cases closed",
+        unit="cases",
+        kind="performance",
+        direction="higher_is_better",
+        aggregation="sum",
+    )
+    own = Observation.objects.create(
+        metric=metric,
+        subject_type="person",
+        subject_id=carol.person.pk,
+        period_start="2026-10-01",
+        period_end="2026-10-31",
+        value=40,
+        source="t",
+    )
+    cycle = services.cycle_start(workgroup=workgroup, by=carol)
+    with pytest.raises(DomainError):
+        services.cycle_save_data(cycle=cycle, by=carol, data_sought="x", observation_ids=[own.pk])
