@@ -146,7 +146,7 @@ def _remove(resource: dict, path: Path) -> None:
         container.pop(key, None)
 
 
-def _touch_names(resource: dict, path: Path) -> None:
+def _touch_names(resource: dict, path: Path, value=None) -> None:
     """Keep full_name derivable: a new displayName or given/family name wins over the old
     `name.formatted` that the representation still carries."""
     if path.extension:
@@ -155,7 +155,10 @@ def _touch_names(resource: dict, path: Path) -> None:
     if path.attr.lower() == "displayname":
         resource[_key(resource, "name")] = {"formatted": resource.get(_key(resource, path.attr))}
     elif path.attr.lower() == "name" and isinstance(name, dict):
-        touched = {path.sub.lower()} if path.sub else {"formatted"}
+        if path.sub:
+            touched = {path.sub.lower()}
+        else:
+            touched = {k.lower() for k in value} if isinstance(value, dict) else {"formatted"}
         if "formatted" not in touched:
             name.pop(_key(name, "formatted"), None)
             resource.pop(_key(resource, "displayName"), None)
@@ -192,7 +195,7 @@ def _apply_one(resource: dict, operation) -> None:
         for name, sub_value in value.items():
             path = parse_path(name)
             _set(resource, path, sub_value, op)
-            _touch_names(resource, path)
+            _touch_names(resource, path, sub_value)
         return
     path = parse_path(raw_path)
     if op == "remove":
@@ -201,4 +204,4 @@ def _apply_one(resource: dict, operation) -> None:
         if "value" not in operation:
             raise bad_request(f"{op} needs a value.", "invalidValue")
         _set(resource, path, value, op)
-    _touch_names(resource, path)
+    _touch_names(resource, path, value)

@@ -105,6 +105,7 @@ def user_representation(person, base: str) -> dict:
         "schemas": [USER, ENTERPRISE],
         "id": str(person.pk),
         "userName": person.external_id,
+        "externalId": person.external_id,
         "name": _split_name(person.full_name),
         "displayName": person.full_name,
         "active": person.active,

@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(r"^Users/(?P<pk>[^/]+)/?$", views.UserDetail.as_view(), name="scim-user"),
     re_path(r"^Groups/?$", views.Groups.as_view(), name="scim-groups"),
     re_path(r"^Groups/(?P<pk>[^/]+)/?$", views.GroupDetail.as_view(), name="scim-group"),
+    re_path(r"^.*$", views.NotFound.as_view()),
 ]

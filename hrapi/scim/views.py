@@ -286,3 +286,12 @@ def _list_of(resources: list) -> Response:
             "Resources": resources,
         }
     )
+
+
+class NotFound(ScimView):
+    """Unknown paths under /scim/v2/ answer in the SCIM error shape."""
+
+    def get(self, request, *args, **kwargs):
+        raise ScimError(404, "No SCIM endpoint at this path.")
+
+    post = put = patch = delete = get

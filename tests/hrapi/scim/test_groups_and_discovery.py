@@ -76,3 +76,8 @@ def test_schemas_describe_user_group_and_the_enterprise_extension(scim):
     assert "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" in ids
     user = scim.get("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User").json()
     assert any(a["name"] == "userName" and a["uniqueness"] == "server" for a in user["attributes"])
+
+
+def test_an_unknown_scim_path_is_a_404_in_the_scim_shape(scim):
+    response = scim.get("/Nope")
+    assert response.status_code == 404 and response.json()["status"] == "404"

@@ -170,3 +170,12 @@ def test_group_rename_without_a_path(scim):
         f"/Groups/{group['id']}", {"op": "replace", "value": {"displayName": "New"}}
     )
     assert response.json()["displayName"] == "New"
+
+
+def test_replacing_the_whole_name_object_recomputes_the_full_name(scim, new_user):
+    user = new_user()
+    scim.patch(
+        f"/Users/{user['id']}",
+        {"op": "replace", "path": "name", "value": {"givenName": "Ada", "familyName": "King"}},
+    )
+    assert _person(user).full_name == "Ada King"
