@@ -25,9 +25,16 @@ from pilots.models import Approach, Pilot, PilotStatus, Workgroup
 from portfolio.charts import month_range
 from portfolio.models import OrganisationSettings, PilotMonthRollup
 from portfolio.rollups import rollups_refresh
-from portfolio.selectors import FLAT_SHARE, NEAR_STOP_MIN_WEEKS, STARTED, weeks_run
+from portfolio.selectors import (
+    FLAT_SHARE,
+    NEAR_STOP_MIN_WEEKS,
+    STARTED,
+    pilot_totals,
+    weeks_run,
+)
 
 SOURCE = "demo-portfolio"
+LEAD = Decimal("1.3")  # past the lag, redefinition value runs ahead of efficiency by this
 DEFINITIONS = {
     "value_created": ("Value created", "EUR", "value"),
     "hours_saved": ("Hours saved", "hours", "efficiency"),
@@ -46,7 +53,10 @@ def seed(ctx: DemoContext) -> None:
         rows += _outcomes(ctx, pilot, metrics, today, flat=pilot == near_stop)
     Observation.objects.bulk_create(rows, batch_size=2000)
     rollups_refresh()
-    if near_stop is not None and _top_up_early_win(near_stop, metrics, today):
+    leaders = [p for p in pilots if p != near_stop and _past_the_lag(p, today)]
+    if _value_past_the_lag(leaders, metrics, today) or near_stop is not None:
+        if near_stop is not None:
+            _top_up_early_win(near_stop, metrics, today)
         rollups_refresh()
     ctx.notes.append(
         f"Portfolio: outcomes for {len(pilots)} pilots"
@@ -87,6 +97,35 @@ def _pilots_without_outcomes():
         .exclude(Exists(seeded))
         .prefetch_related("workgroups")
     )
+
+
+def _past_the_lag(pilot: Pilot, today: date) -> bool:
+    """A work-redefinition pilot three months or more into its run."""
+    months = len(month_range(timezone.localdate(pilot.started_at), today))
+    return pilot.approach == Approach.WORK_REDEFINITION and months > 3
+
+
+def _value_past_the_lag(pilots: list[Pilot], metrics, today: date) -> bool:
+    """Past the lag, redefinition pilots show value ahead of efficiency (the story the demo
+    tells): whatever the coaching history gave them in efficiency, value created catches up
+    to LEAD × efficiency, spread over the months after the lag like the rest of their value."""
+    settings = OrganisationSettings.load()
+    totals = pilot_totals([p.pk for p in pilots], settings=settings)
+    rows = []
+    for pilot in pilots:
+        total = totals.get(pilot.pk)
+        gap = (total.efficiency * LEAD - total.value) if total else Decimal("0")
+        if gap <= 0:
+            continue
+        months = month_range(timezone.localdate(pilot.started_at), today)[2:]
+        weights = [Decimal(k + 1) ** 2 for k in range(len(months))]
+        for month, weight in zip(months, weights, strict=True):
+            share = gap * weight / sum(weights)
+            row = _observation(metrics["value_created"], SubjectType.PILOT, pilot.pk, month, share)
+            row.source = SOURCE + "-lag"
+            rows.append(row)
+    Observation.objects.bulk_create(rows)
+    return bool(rows)
 
 
 def _recent(today: date) -> date:
