@@ -155,8 +155,9 @@ def _page_data(cycle: Cycle) -> tuple[list[Person], list]:
         .select_related("metric")
         .order_by("-period_end", "-id")[:20]
     )
-    linked = {o.pk for o in cycle.observations.all()}
-    observations += [o for o in cycle.observations.select_related("metric") if o.pk not in linked]
+    # Observations linked earlier stay ticked even when they are no longer among the latest.
+    shown = {o.pk for o in observations}
+    observations += [o for o in cycle.observations.select_related("metric") if o.pk not in shown]
     return people, observations
 
 
