@@ -18,10 +18,12 @@ import time
 from pathlib import Path
 
 from bench.generate import REFERENCE, SCALES, _connect, database_url, generate, require_postgres
+from bench.scenarios.timing import summary
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
 RUNS = {"full": 7, "small": 3, "tiny": 3}
+P50_ROUNDS = 4
 
 
 def _exists(url: str) -> bool:
@@ -50,6 +52,28 @@ def _measure(url: str, out: Path, runs: int, only: str | None = None) -> dict:
         command += ["--only", only]
     subprocess.run(command, check=True, cwd=BENCH.parent, stdout=subprocess.DEVNULL)
     return json.loads(out.read_text())
+
+
+def _alternating_p50(urls: dict, runs: int) -> tuple[dict, dict]:
+    """Short p50 runs on the reference and the main database in turn; samples pooled."""
+    pooled = {"main": [], "reference": []}
+    for n in range(P50_ROUNDS):
+        for role in ("reference", "main"):
+            out = OUT / f"p50_{role}_{n}.json"
+            pooled[role].append(_measure(urls[role], out, runs, only="p50")["p50"])
+    return tuple(_pool(pooled[role]) for role in ("main", "reference"))
+
+
+def _pool(results: list[dict]) -> dict:
+    failed = [r for r in results if r.get("status") != "ok"]
+    if failed:
+        return failed[0]
+    pooled = {"status": "ok", "rounds": len(results)}
+    pooled["observation_rows"] = results[-1]["observation_rows"]
+    for key in ("first_page", "deep_page"):
+        if all(key in r for r in results):
+            pooled[key] = summary([x for r in results for x in r[key]["samples_ms"]])
+    return pooled
 
 
 def _ratio(a, b):
@@ -243,10 +267,15 @@ def rows_lists(big, small, big_scale, small_scale):
             or ("not available yet: " + ", ".join(missing) if missing else ""),
         )
     )
-    for key in ("observations_first_page", "observations_deep_page"):
+    return rows
+
+
+def rows_p50(big, small, rounds):
+    rows = []
+    for key in ("first_page", "deep_page"):
         if key in big and key in small:
             ratio = _ratio(big[key]["median_ms"], small[key]["median_ms"])
-            label = key.replace("observations_", "").replace("_", " ")
+            label = key.replace("_", " ") + f" ({rounds} alternating rounds)"
             rows.append(
                 _row(
                     "5 observations list p50",
@@ -315,6 +344,11 @@ def build_rows(main: dict, reference: dict, scale: str) -> list[dict]:
         rows += rows_lists(lists, ref_lists, scale, REFERENCE[scale])
     else:
         rows += _unavailable("lists", lists if lists.get("status") != "ok" else ref_lists)
+    p50, ref_p50 = main.get("p50", {}), reference.get("p50", {})
+    if p50.get("status") == "ok" and ref_p50.get("status") == "ok":
+        rows += rows_p50(p50, ref_p50, p50["rounds"])
+    else:
+        rows += _unavailable("p50", p50 if p50.get("status") != "ok" else ref_p50)
     memory = main.get("memory", {"status": "not run"})
     if memory.get("status") == "ok":
         rows += rows_memory(memory, main.get("chart"))
@@ -387,6 +421,8 @@ def main(argv=None) -> int:
     reference_results = _measure(
         urls["reference"], OUT / f"measure_{reference}.json", runs, only="lists"
     )
+    print(f"== observations list p50: {P50_ROUNDS} rounds alternating", file=sys.stderr)
+    main_results["p50"], reference_results["p50"] = _alternating_p50(urls, runs)
     report = {
         "scale": scale,
         "reference_scale": reference,

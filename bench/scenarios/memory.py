@@ -15,7 +15,9 @@ REPEATS = 20
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    """The current resident set (not the high-water mark, which only ever grows)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def probe(paths: list[str]) -> dict:
@@ -41,6 +43,7 @@ def probe(paths: list[str]) -> dict:
             "tracemalloc_peak_mb": round(peak / 2**20, 2),
             "rss_mb_after_first": round(rss_first, 1),
             "rss_mb_after_repeats": round(_rss_mb(), 1),
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
     return result
 

@@ -15,6 +15,7 @@ def summary(samples_ms: list[float]) -> dict:
         "p25_ms": round(quartiles[0], 3),
         "p75_ms": round(quartiles[2], 3),
         "runs": len(ordered),
+        "samples_ms": [round(x, 3) for x in samples_ms],
     }
 
 
