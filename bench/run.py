@@ -382,6 +382,9 @@ def markdown(report: dict) -> str:
         )
     lines += [
         "",
+        "Causes of every missed target, with the fix recommended per file: "
+        "[FINDINGS.md](FINDINGS.md).",
+        "",
         "Reproduce (PostgreSQL on 127.0.0.1:5432, user postgres; override with BENCH_POSTGRES):",
         "",
         "    make bench                 # full scale → bench/results.json, bench/RESULTS.md",
