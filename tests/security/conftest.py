@@ -1,5 +1,5 @@
-"""Run Django in production mode in a child process: settings are read once at import, so
-`DEBUG=false` can only be tested honestly in a fresh interpreter."""
+"""Security test fixtures. Production mode runs in a child process: settings are read once at
+import, so `DEBUG=false` can only be tested honestly in a fresh interpreter."""
 
 import os
 import secrets
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.matrix.conftest import cast  # noqa: F401 - the matrix's cast, reused by the fuzzer
+# The matrix's cast (reused by the fuzzer and the CSV tests) and its fast password hasher.
+from tests.matrix.conftest import _fast_passwords, cast  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test process's own settings must not leak into "production" (the async flag is set by

@@ -17,7 +17,18 @@ FORMULA = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture
-def upload(client, cast, settings, tmp_path, django_capture_on_commit_callbacks):
+def inline_tasks():
+    """Run the import in this process even in the services pass (its rows are uncommitted)."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def upload(client, cast, settings, tmp_path, django_capture_on_commit_callbacks, inline_tasks):
     """Factory: hilda uploads `data` as a CSV; the import runs inline; returns the response."""
     settings.MEDIA_ROOT = tmp_path
     client.force_login(cast.users["hilda"])
