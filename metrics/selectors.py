@@ -201,11 +201,17 @@ def performance_metrics() -> list[MetricDefinition]:
 
 
 def pilot_baselines_context(pilot: Pilot, user) -> dict:
-    """What `templates/metrics/_pilot_baselines.html` needs, for the pilot page's view."""
+    """What `templates/metrics/_pilot_baselines.html` needs. The sponsor, portfolio leaders
+    and HR admins see every supervisor's baselines; a supervisor only their own row; other
+    people who can see the pilot see none of the figures."""
+    from core.roles import is_hr_admin, sees_portfolio
     from metrics.forms import RebaselineForm
 
     is_sponsor = pilot.sponsor.user_id is not None and pilot.sponsor.user_id == user.pk
+    status = pilot_baseline_status(pilot)
+    if not (is_sponsor or sees_portfolio(user) or is_hr_admin(user)):
+        status = [s for s in status if s.person.user_id == user.pk]
     return {
-        "baseline_status": pilot_baseline_status(pilot),
+        "baseline_status": status,
         "rebaseline_form": RebaselineForm(pilot=pilot) if is_sponsor and pilot.started_at else None,
     }

@@ -131,3 +131,27 @@ def test_a_supervisor_cannot_rebaseline(client, running, carol, cases):
         },
     )
     assert Baseline.objects.filter(person=carol.person, metric=cases).count() == 1
+
+
+def test_the_section_tag_shows_peers_rows_only_to_the_sponsor_and_portfolio(
+    running, bob, carol, dan, erin, alice, hilda
+):
+    from django.template import engines
+
+    section = engines["django"].get_template("metrics/_pilot_baselines_section.html")
+    visible = {}
+    for user in (bob, carol, dan, erin, alice, hilda):
+        request = RequestFactory().get(f"/pilots/{running.pk}/")
+        request.user = user
+        html = section.render({"pilot": running, "request": request}, request)
+        visible[user.username] = {
+            who for who in ("P-CAROL", "P-DAN") if f'data-baseline-row="{who}"' in html
+        }
+    assert visible == {
+        "bob": {"P-CAROL", "P-DAN"},
+        "carol": {"P-CAROL"},
+        "dan": {"P-DAN"},
+        "erin": set(),
+        "alice": {"P-CAROL", "P-DAN"},
+        "hilda": {"P-CAROL", "P-DAN"},
+    }
