@@ -34,6 +34,8 @@ class Endpoint:
     rule: Callable | None = None
     # Checked after every request whatever its answer: (cast, side) → a problem or None.
     invariant: Build | None = None
+    # For machine clients: the one scope that opens this endpoint (overrides the object's rule).
+    scope: str | None = None
 
     @property
     def id(self) -> str:
@@ -347,6 +349,31 @@ API += [
     Endpoint("api", "pilot", "lifecycle", "post",
              lambda c, x: f"{API_ROOT}/pilots/{s(c, x).pilot.pk}/stop/",
              body=lambda c, x: {"reason": "matrix"}, note="stop"),
+]  # fmt: skip
+
+
+def _scim_only(principal: str, side: str):
+    """SCIM answers only its own bearer tokens (scope "scim"); sessions never reach it."""
+    return Expect.DENY
+
+
+API += [
+    # --- SCIM 2.0 (RFC 7644): Users are people, Groups are org units -----------------------
+    Endpoint("api", "person", "list", "get",
+             lambda c, x: f'/scim/v2/Users?filter=externalId eq "{s(c, x).supervisor.external_id}"',
+             marker=lambda c, x: s(c, x).supervisor.external_id, rule=_scim_only,
+             scope="scim", note="scim"),
+    Endpoint("api", "person", "read", "get", lambda c, x: f"/scim/v2/Users/{s(c, x).supervisor.pk}",
+             marker=lambda c, x: s(c, x).supervisor.external_id, rule=_scim_only, scope="scim",
+             note="scim"),
+    Endpoint("api", "person", "create", "post", lambda c, x: "/scim/v2/Users",
+             body=lambda c, x: {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                "userName": f"new-{x}@example.com", "externalId": f"P-SCIM-{x}",
+                                "name": {"formatted": "New Person"}, "active": True},
+             rule=_scim_only, scope="scim", note="scim"),
+    Endpoint("api", "org_unit", "list", "get", lambda c, x: "/scim/v2/Groups",
+             marker=lambda c, x: s(c, x).org_unit.external_id, rule=_scim_only, scope="scim",
+             note="scim"),
 ]  # fmt: skip
 
 ENDPOINTS = API + WEB

@@ -147,6 +147,8 @@ def test_each_role_gets_exactly_what_the_product_rules_allow(endpoint, side, cas
         expect = expected(principal, endpoint.obj, endpoint.action, side, endpoint.channel)
         if endpoint.rule and not principal.startswith("client:"):
             expect = endpoint.rule(principal, side) or expect
+        if endpoint.scope and principal.startswith("client:"):
+            expect = Expect.ALLOW if principal == f"client:{endpoint.scope}" else Expect.DENY
         seen = _request(endpoint, principal, cast, side)
         CELLS[f"cells {expect.value}"] += 1
         problem = _verdict(endpoint, expect, seen, marker)
