@@ -43,6 +43,13 @@ class PilotForm(forms.ModelForm):
             "planned_start": forms.DateInput(attrs={"type": "date"}),
             "review_date": forms.DateInput(attrs={"type": "date"}),
         }
+        help_texts = {
+            "vision": "What redefined work looks like for this group, in a sentence or two "
+            "people will remember.",
+            "patience_horizon_weeks": "Results lag: the weeks you commit to run the pilot "
+            "before judging it. Stopping earlier needs a written reason and counts as a "
+            "premature stop.",
+        }
         labels = {
             "vision": "Vision statement",
             "pain_point": "Operational pain point",

@@ -76,12 +76,16 @@ def check(pilot: Pilot, name: str, *, by) -> Move:
     return move
 
 
-def take(pilot: Pilot, name: str, *, by, at: dt.datetime, reason: str = "") -> PilotTransition:
-    """Move the pilot and record the move: the only place a pilot's status changes."""
+def take(
+    pilot: Pilot, name: str, *, by, at: dt.datetime, reason: str = "", also: tuple = ()
+) -> PilotTransition:
+    """Move the pilot and record the move: the only place a pilot's status changes. `also`
+    names fields the caller set with the move (started_at…), saved in the same write so the
+    audit history shows one change."""
     move = check(pilot, name, by=by)
     transition = PilotTransition.objects.create(
         pilot=pilot, from_status=pilot.status, to_status=move.target, by=by, at=at, reason=reason
     )
     pilot.status = move.target
-    pilot.save(update_fields=["status", "updated_at"])
+    pilot.save(update_fields=["status", *also, "updated_at"])
     return transition

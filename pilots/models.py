@@ -1,5 +1,7 @@
 """Pilots, their workgroups, ties, competing initiatives, charters and the scale decision."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -117,6 +119,13 @@ class Pilot(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def patience_horizon_ends(self):
+        """When the sponsor's committed patience runs out (None before the start)."""
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(weeks=self.patience_horizon_weeks)
 
 
 class PilotTransition(models.Model):

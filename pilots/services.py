@@ -165,9 +165,10 @@ def pilot_start(
     )
     _check_charters(workgroups)
     seats_take(seats=seats_of(workgroups), at=at)
-    lifecycle.take(pilot, "start", by=by, at=at, reason=reason or override_reason)
     pilot.started_at = at
-    pilot.save(update_fields=["started_at", "updated_at"])
+    lifecycle.take(
+        pilot, "start", by=by, at=at, reason=reason or override_reason, also=("started_at",)
+    )
     # Records the override reason on the pilot when it was needed for missing data.
     baselines_freeze_for_start(pilot=pilot, frozen_at=at, override_reason=override_reason)
     publish_event(PILOT_STARTED, pilot_id=pilot.pk)
@@ -265,18 +266,18 @@ def pilot_stop(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = N
             code="reason_required",
             fields={"reason": ["Say why the pilot stops before its patience horizon."]},
         )
-    lifecycle.take(pilot, "stop", by=by, at=at, reason=reason.strip())
-    _end(pilot, at=at, premature=premature)
+    _end(pilot, "stop", by=by, at=at, reason=reason.strip(), premature=premature)
     return pilot
 
 
-def _end(pilot: Pilot, *, at: dt.datetime, premature: bool = False) -> None:
-    """Close a pilot that ran: free its people's seats and tell subscribers."""
+def _end(pilot: Pilot, move: str, *, by, at: dt.datetime, reason: str, premature: bool) -> None:
+    """The final move. A pilot that ran also records when it ended, frees its people's
+    seats and tells subscribers."""
     if pilot.started_at is None:
+        lifecycle.take(pilot, move, by=by, at=at, reason=reason)
         return
-    pilot.ended_at = at
-    pilot.premature_stop = premature
-    pilot.save(update_fields=["ended_at", "premature_stop", "updated_at"])
+    pilot.ended_at, pilot.premature_stop = at, premature
+    lifecycle.take(pilot, move, by=by, at=at, reason=reason, also=("ended_at", "premature_stop"))
     RunningAssignment.objects.filter(workgroup__pilot=pilot).delete()
     publish_event(PILOT_ENDED, pilot_id=pilot.pk)
 
@@ -313,9 +314,12 @@ def pilot_decide(
         decided_at=at,
     )
     record.spread_to.set(spread_to if decision == Decision.SCALE else [])
-    lifecycle.take(pilot, move, by=by, at=at, reason=lessons_learned.strip())
-    if move != "adapt":
-        _end(pilot, at=at, premature=move == "stop" and before_horizon(pilot, at))
+    why = lessons_learned.strip()
+    if move == "adapt":
+        lifecycle.take(pilot, move, by=by, at=at, reason=why)
+    else:
+        premature = move == "stop" and before_horizon(pilot, at)
+        _end(pilot, move, by=by, at=at, reason=why, premature=premature)
     return record
 
 

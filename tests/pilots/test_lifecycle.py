@@ -170,3 +170,10 @@ def test_an_unknown_decision_is_a_clear_error(bob, carol):
 def test_the_viewer_sees_only_the_moves_they_may_take(pilot, bob, carol):
     assert [m.name for m in lifecycle.available_moves(bob, pilot)] == ["approve", "stop"]
     assert lifecycle.available_moves(carol, pilot) == []
+
+
+def test_a_start_is_one_change_in_the_audit_history(ready_pilot, bob):
+    before = ready_pilot.history.count()
+    services.pilot_start(pilot=ready_pilot, by=bob)
+    assert ready_pilot.history.count() == before + 1
+    assert ready_pilot.history.first().started_at is not None

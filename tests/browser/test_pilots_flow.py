@@ -1,0 +1,74 @@
+"""A leader sets up a pilot in the browser, adds a workgroup and a tie; the supervisor signs
+the charter in their own session; the sponsor confirms the assurance, approves and starts."""
+
+import pytest
+
+from pilots.models import Pilot
+from tests.browser.support import login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _submit(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_pilot_goes_from_draft_to_running(live_server, browser, page, bob, carol, erin):
+    login(page, live_server, "bob")
+    page.goto(f"{live_server.url}/pilots/")
+    screenshot(page, "pilots-empty-list")
+    page.click("#new-pilot")
+    _submit(page, "Create draft pilot")  # empty: inline messages
+    assert page.locator(".errorlist").count() >= 4
+    screenshot(page, "pilots-form-errors")
+    page.fill("#id_name", "Same-day claims triage")
+    page.select_option("#id_approach", "work_redefinition")
+    page.fill("#id_vision", "Everyone finds and fixes what slows customers down.")
+    page.fill("#id_pain_point", "Claims wait three weeks for a first look.")
+    page.fill("#id_demonstration_project", "Triage every claim on the day it arrives.")
+    page.fill("#id_planned_start", "2026-12-01")
+    page.fill("#id_review_date", "2027-06-01")
+    _submit(page, "Create draft pilot")
+    pilot = Pilot.objects.get()
+    assert page.url.endswith(f"/pilots/{pilot.pk}/")
+
+    page.locator("#add-workgroup summary").click()
+    page.fill("#id_name", "Triage")
+    page.select_option("#id_supervisor", label="Carol (P-CAROL)")
+    _submit(page, "Add workgroup")
+    group = pilot.workgroups.get()
+    card = page.locator(f"#workgroup-{group.pk}")
+    card.locator("summary").click()
+    card.locator(f"#member-{group.pk}").select_option(label="Erin (P-ERIN)")
+    _submit(page, "Add member")
+    card = page.locator(f"#workgroup-{group.pk}")
+    card.locator("summary").click()
+    page.fill(f"#id_tie{group.pk}-counterpart", "Finance")
+    page.select_option(f"#id_tie{group.pk}-frequency", label="Weekly")
+    page.select_option(f"#id_tie{group.pk}-strength", label="Moderate")
+    _submit(page, "Record tie")
+    assert "Finance · weekly, moderate" in page.inner_text(f"#workgroup-{group.pk}")
+    screenshot(page, "pilots-draft-with-workgroup")
+
+    supervisor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    login(supervisor, live_server, "carol")
+    supervisor.goto(f"{live_server.url}/pilots/{pilot.pk}/")
+    supervisor.get_by_role("link", name="Read and sign your charter").click()
+    supervisor.wait_for_load_state("networkidle")
+    for name in ["open_minded", "risk_tolerant", "customer_commitment"]:
+        supervisor.check(f"#id_{name}")
+    screenshot(supervisor, "pilots-charter-phone")
+    _submit(supervisor, "Sign the charter")
+    assert "Charter signed" in supervisor.inner_text("body")
+    supervisor.context.close()
+
+    page.reload()
+    _submit(page, "Confirm the assurance for Carol")
+    _submit(page, "Approve")
+    screenshot(page, "pilots-approved")
+    _submit(page, "Start the pilot")
+    assert page.locator("#status").get_attribute("data-status") == "running"
+    screenshot(page, "pilots-running")
+    page.goto(f"{live_server.url}/pilots/")
+    screenshot(page, "pilots-list")
