@@ -237,7 +237,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hrapi.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {"OrgUnitKindEnum": "people.models.OrgUnitKind"},
     # Several models have a "kind"; name each choice set so clients get stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "CycleActionKindEnum": "coaching.models.ActionKind",
