@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
@@ -130,6 +131,7 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         "move_form": bound.get("move") or MoveForm(),
         "decision_form": bound.get("decision") or DecisionForm(),
         "can_decide": manager and pilot.status == PilotStatus.REVIEWING,
+        "before_horizon": services.before_horizon(pilot, timezone.now()),
         "workgroup_form": bound.get("workgroup") or WorkgroupForm(),
         "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
         "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),

@@ -133,6 +133,7 @@ def test_the_pilot_page_shows_groups_ties_score_and_charter(client, bob, pilot, 
     page = client.get(f"/pilots/{pilot.pk}/").content.decode()
     assert "Finance · daily, strong" in page
     assert "Low self-containment" in page and "Carol" in page and "Erin" in page
+    assert "Before approving: self-containment is low" in page
     assert "not signed" in page and "Confirm the assurance for Carol" in page
 
 
