@@ -151,9 +151,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             errors = {
-                name: [message]
+                param: [message]
                 for name, filter_ in filterset.filters.items()
-                if (message := _strict_error(filter_, request.query_params.getlist(name)))
+                for param in _params(name, filter_)
+                if (message := _strict_error(filter_, request.query_params.getlist(param)))
             }
             if errors:
                 raise exceptions.ValidationError(errors)
@@ -169,8 +170,18 @@ STRICT_FILTERS = (
 )
 
 
+RANGE_FILTERS = (django_filters.DateFromToRangeFilter, django_filters.IsoDateTimeFromToRangeFilter)
+
+
+def _params(name: str, filter_) -> list[str]:
+    """The query parameters a filter reads: range filters read `<name>_after`/`_before`."""
+    if isinstance(filter_, RANGE_FILTERS):
+        return [f"{name}_after", f"{name}_before"]
+    return [name]
+
+
 def _strict_error(filter_, values: list[str]) -> str | None:
-    if not values or not isinstance(filter_, STRICT_FILTERS):
+    if not values or not isinstance(filter_, STRICT_FILTERS + RANGE_FILTERS):
         return None
     if len(values) > 1 or values[0].strip() == "":
         return "Give one value, or leave the parameter out."

@@ -60,7 +60,8 @@ ERROR_SCHEMA = {
 ROW_ERROR_SCHEMA = {
     "type": "object",
     "properties": {
-        "index": {"type": "integer"},
+        # null when the error concerns the request as a whole (e.g. too many rows)
+        "index": {"type": "integer", "nullable": True},
         "field": {"type": "string"},
         "message": {"type": "string"},
     },

@@ -118,3 +118,13 @@ def test_sixteen_concurrent_clients_stay_within_the_limit_on_redis():
     passed = _hammer(limit=100, clients=16, attempts=20)
     assert 100 <= passed <= 150
     assert passed == 100
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["active=null", "active=maybe", "active=", "active=true&active=false", "updated_since="],
+)
+def test_filters_refuse_values_they_would_otherwise_ignore(client_with_scopes, query):
+    api = client_with_scopes("people:read")
+    body = _error_shape(api.get(f"/api/v1/people/?{query}"), 400, "invalid")
+    assert set(body["fields"]) <= {"active", "updated_since"}
