@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from hrapi.models import ApiClient
 from people.models import Person
 from pilots.models import Approach, Pilot, PilotStatus, Workgroup
 
@@ -10,11 +11,23 @@ from pilots.models import Approach, Pilot, PilotStatus, Workgroup
 MAX_ID = 2**63 - 1
 
 
+def sponsors_seen_by(request):
+    """Sponsors of the pilots the caller may see, so the filter names no one else's sponsor.
+    Machine clients read the whole organisation (see hrapi.permissions.visible)."""
+    if request is None:
+        return Person.objects.none()
+    if isinstance(getattr(request, "auth", None), ApiClient):
+        pilots = Pilot.objects.all()
+    else:
+        pilots = Pilot.objects.visible_to(request.user)
+    return Person.objects.filter(pk__in=pilots.values("sponsor_id")).order_by("full_name", "id")
+
+
 class PilotFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PilotStatus.choices, empty_label="Any status")
     approach = django_filters.ChoiceFilter(choices=Approach.choices, empty_label="Any approach")
     sponsor = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.filter(sponsored_pilots__isnull=False).distinct(),
+        queryset=sponsors_seen_by,
         to_field_name="external_id",
         empty_label="Any sponsor",
         help_text="The sponsor's external_id.",

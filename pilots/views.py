@@ -56,7 +56,7 @@ def visible_pilot(request, pk, queryset=None) -> Pilot:
 @login_required
 def index(request):
     pilots = Pilot.objects.visible_to(request.user).for_list()
-    filters = PilotFilter(request.GET or None, queryset=pilots)
+    filters = PilotFilter(request.GET or None, queryset=pilots, request=request)
     shown = filters.qs if filters.is_bound and filters.is_valid() else pilots
     context = {
         "filters": filters,

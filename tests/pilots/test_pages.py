@@ -163,3 +163,10 @@ def test_the_supervisor_signs_on_the_charter_page(client, carol, pilot, workgrou
     client.post(url, {"open_minded": "on", "risk_tolerant": "on", "customer_commitment": "on"})
     workgroup.charter.refresh_from_db()
     assert workgroup.charter.signed_at is not None
+
+
+def test_the_sponsor_filter_names_only_sponsors_of_pilots_you_see(client, alice, bob, erin):
+    make_pilot(alice, name="Alice's own")
+    client.force_login(erin)
+    page = client.get("/pilots/").content.decode()
+    assert "P-ALICE" not in page and ">Alice<" not in page
