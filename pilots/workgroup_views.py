@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
@@ -13,6 +14,10 @@ from pilots import workgroups
 from pilots.forms import InitiativeForm, MemberForm, TieForm, WorkgroupForm
 from pilots.models import CompetingInitiative, Tie, Workgroup
 from pilots.views import form_errors_from, render_page, visible_pilot
+
+
+def _page(pilot_id: int, anchor: str = "") -> str:
+    return reverse("pilots:detail", args=[pilot_id]) + anchor
 
 
 def _visible_workgroup(request, workgroup_id) -> Workgroup:
@@ -33,7 +38,7 @@ def _submit(request, *, pilot_id, key, form, write, done: str, anchor: str = "")
             form_errors_from(form, error)
         else:
             messages.success(request, done)
-            return redirect(f"/pilots/{pilot_id}/{anchor}")
+            return redirect(_page(pilot_id, anchor))
     return render_page(request, pilot_id, bound={key: form}, status=400)
 
 
@@ -59,7 +64,7 @@ def member_add(request, workgroup_id):
     form = MemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a person to add.")
-        return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
+        return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
     try:
         workgroups.workgroup_member_add(
             workgroup=group, by=request.user, person=form.cleaned_data["person"]
@@ -70,7 +75,7 @@ def member_add(request, workgroup_id):
         messages.error(request, error.message)
     else:
         messages.success(request, f"{form.cleaned_data['person'].full_name} joined {group.name}.")
-    return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
+    return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
 
 
 @login_required
@@ -152,4 +157,4 @@ def _remove(request, group, write, done: str):
         messages.error(request, error.message)
     else:
         messages.success(request, done)
-    return redirect(f"/pilots/{group.pilot_id}/#workgroup-{group.pk}")
+    return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
