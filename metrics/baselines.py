@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, OuterRef, Subquery, Sum
+from django.db.models import Avg, Count, F, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed
@@ -28,27 +29,52 @@ def window_aggregates(
     *, person_ids, aggregations: dict[int, str], window_start: dt.date, window_end: dt.date
 ) -> dict[tuple[int, int], tuple[Decimal, int]]:
     """(person id, metric id) → (value by the metric's aggregation, observation count) over
-    current person observations whose whole period lies in the window. One query for every
-    supervisor and metric: mean, sum and the latest value are computed side by side."""
-    in_window = Observation.objects.current().persons().within(window_start, window_end)
-    latest = (
-        in_window.filter(subject_id=OuterRef("subject_id"), metric_id=OuterRef("metric_id"))
-        .order_by("-period_end", "-period_start", "-id")
-        .values("value")[:1]
+    current person observations whose whole period lies in the window. Set-based for every
+    supervisor and metric at once: one grouped query for counts, means and sums, plus one
+    ranked query for the latest values when some metric aggregates by `last` (a correlated
+    subquery there would be grouped on and evaluated once per observation)."""
+    in_window = (
+        Observation.objects.current()
+        .persons()
+        .within(window_start, window_end)
+        .filter(subject_id__in=person_ids, metric_id__in=list(aggregations))
     )
     rows = (
-        in_window.filter(subject_id__in=person_ids, metric_id__in=list(aggregations))
-        .order_by()
+        in_window.order_by()
         .values("subject_id", "metric_id")
-        .annotate(n=Count("id"), mean=Avg("value"), total=Sum("value"), last=Subquery(latest))
-        .values_list("subject_id", "metric_id", "n", "mean", "total", "last")
+        .annotate(n=Count("id"), mean=Avg("value"), total=Sum("value"))
+        .values_list("subject_id", "metric_id", "n", "mean", "total")
     )
+    lasts = _latest_values(in_window, aggregations)
     found = {}
-    for person_id, metric_id, n, mean, total, last in rows:
-        picked = {Aggregation.MEAN: mean, Aggregation.SUM: total, Aggregation.LAST: last}
+    for person_id, metric_id, n, mean, total in rows:
+        picked = {
+            Aggregation.MEAN: mean,
+            Aggregation.SUM: total,
+            Aggregation.LAST: lasts.get((person_id, metric_id)),
+        }
         value = picked[aggregations[metric_id]]
         found[(person_id, metric_id)] = (Decimal(value).quantize(FOUR_PLACES), n)
     return found
+
+
+def _latest_values(in_window, aggregations: dict[int, str]) -> dict[tuple[int, int], Decimal]:
+    last_ids = [pk for pk, aggregation in aggregations.items() if aggregation == Aggregation.LAST]
+    if not last_ids:
+        return {}
+    ranked = (
+        in_window.filter(metric_id__in=last_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("subject_id"), F("metric_id")],
+                order_by=[F("period_end").desc(), F("period_start").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("subject_id", "metric_id", "value")
+    )
+    return {(person_id, metric_id): value for person_id, metric_id, value in ranked}
 
 
 def _supervisor_ids(pilot: Pilot) -> list[int]:
