@@ -68,7 +68,9 @@ class _Browser(HttpUser):
             catch_response=True,
         ) as response:
             self._keep_cookies(response)
-            if response.status_code not in expect:
+            if response.status_code in expect:
+                response.success()
+            else:
                 response.failure(f"{response.status_code} (expected {expect})")
         return response
 
@@ -101,12 +103,14 @@ class Leader(_Browser):
 
 
 # Each stage's form(s), posted in order when the cycle page offers the first one.
+# "complete" is the "Save and move on" button; without it a stage is only saved.
 STAGE_FORMS = [
-    [("data", {"data_sought": "Queue times by hour", "context": "Load test"})],
+    [("data", {"data_sought": "Queue times by hour", "context": "Load test", "complete": ""})],
     [("actions", {"description": "Try a triage huddle", "kind": "task"}), ("actions/done", {})],
-    [("reflection", {"learned": "Mornings are the bottleneck", "confidence": "6"})],
-    [("adaptation", {"changes_next": "Move the huddle earlier"})],
-]
+    [("reflection", {"learned": "Mornings are the bottleneck", "confidence": "6",
+                     "complete": ""})],
+    [("adaptation", {"changes_next": "Move the huddle earlier", "complete": ""})],
+]  # fmt: skip
 
 
 class Supervisor(_Browser):
@@ -172,11 +176,22 @@ class HrSystem(HttpUser):
         ]
         # The natural key may repeat inside a batch by chance; keep the last of each.
         unique = {(r["metric"], r["subject_id"], r["period_start"]): r for r in rows}
-        self.client.post(
-            "/api/v1/observations/bulk/",
-            json={"rows": list(unique.values())},
-            name="/api/v1/observations/bulk/",
-        )
+        body = {"rows": list(unique.values())}
+        for attempt in range(3):
+            with self.client.post(
+                "/api/v1/observations/bulk/",
+                json=body,
+                name="/api/v1/observations/bulk/",
+                catch_response=True,
+            ) as response:
+                # 409 means another push wrote the same key at the same moment; the API says
+                # "send the batch again", and an HR system does (the bulk is idempotent).
+                if response.status_code == 409 and attempt < 2:
+                    response.success()
+                    continue
+                if response.status_code not in (200, 201):
+                    response.failure(f"{response.status_code}: {response.text[:200]}")
+            return
 
 
 @events.quitting.add_listener
