@@ -155,3 +155,12 @@ def test_the_section_tag_shows_peers_rows_only_to_the_sponsor_and_portfolio(
         "alice": {"P-CAROL", "P-DAN"},
         "hilda": {"P-CAROL", "P-DAN"},
     }
+
+
+def test_the_section_renders_inside_the_pilot_page_when_listed(client, running, bob, monkeypatch):
+    monkeypatch.setattr("pilots.views.EXTRA_SECTIONS", ["metrics/_pilot_baselines_section.html"])
+    client.force_login(bob)
+    page = client.get(f"/pilots/{running.pk}/").content.decode()
+    assert 'id="baselines"' in page
+    assert page.count('data-baseline-row="P-CAROL"') == 2
+    assert "Re-baseline a supervisor" in page
