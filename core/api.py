@@ -1,11 +1,12 @@
 """API conventions shared by every endpoint: one error shape and stable pagination."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -154,7 +155,11 @@ class StrictFilterBackend(DjangoFilterBackend):
                 param: [message]
                 for name, filter_ in filterset.filters.items()
                 for param in _params(name, filter_)
-                if (message := _strict_error(filter_, request.query_params.getlist(param)))
+                if (
+                    message := _strict_error(
+                        filter_, request.query_params.getlist(param), queryset.model
+                    )
+                )
             }
             if errors:
                 raise exceptions.ValidationError(errors)
@@ -180,7 +185,7 @@ def _params(name: str, filter_) -> list[str]:
     return [name]
 
 
-def _strict_error(filter_, values: list[str]) -> str | None:
+def _strict_error(filter_, values: list[str], model=None) -> str | None:
     if not values or not isinstance(filter_, STRICT_FILTERS + RANGE_FILTERS):
         return None
     if len(values) > 1 or values[0].strip() == "":
@@ -190,4 +195,32 @@ def _strict_error(filter_, values: list[str]) -> str | None:
         "false",
     ):
         return "Must be true or false."
+    if isinstance(filter_, django_filters.NumberFilter) and model is not None:
+        field = _model_field(model, filter_.field_name)
+        if isinstance(field, models.IntegerField | models.AutoField) and not _is_int(values[0]):
+            return "Must be a whole number."
     return None
+
+
+def _is_int(text: str) -> bool:
+    return text.strip().lstrip("-").isdigit()
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's BooleanField also takes 0, 1, "yes" and "on", which
+    the schema (type: boolean) does not allow and a typo should not pass for."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+def _model_field(model, path: str):
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model or model
+    return field

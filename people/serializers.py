@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import StrictBooleanField
 from people.models import OrgUnit, OrgUnitKind, Person
 
 BULK_MAX_ROWS = 10_000
@@ -51,7 +52,7 @@ class OrgUnitRowSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     parent_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
     kind = serializers.ChoiceField(choices=OrgUnitKind.choices, required=False)
-    active = serializers.BooleanField(required=False)
+    active = StrictBooleanField(required=False)
 
 
 class PersonRowSerializer(serializers.Serializer):
@@ -61,7 +62,7 @@ class PersonRowSerializer(serializers.Serializer):
     email = serializers.EmailField(allow_blank=True, required=False, max_length=254)
     org_unit_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
     manager_external_id = serializers.CharField(max_length=64, allow_null=True, required=False)
-    active = serializers.BooleanField(required=False)
+    active = StrictBooleanField(required=False)
 
 
 class BulkResultSerializer(serializers.Serializer):

@@ -128,3 +128,10 @@ def test_filters_refuse_values_they_would_otherwise_ignore(client_with_scopes, q
     api = client_with_scopes("people:read")
     body = _error_shape(api.get(f"/api/v1/people/?{query}"), 400, "invalid")
     assert set(body["fields"]) <= {"active", "updated_since"}
+
+
+def test_an_integer_filter_refuses_a_fraction(client_with_scopes):
+    api = client_with_scopes("metrics:read")
+    body = _error_shape(api.get("/api/v1/baselines/?version=0.5"), 400, "invalid")
+    assert body["fields"] == {"version": ["Must be a whole number."]}
+    assert api.get("/api/v1/baselines/?version=2").status_code == 200

@@ -178,3 +178,12 @@ def test_ten_thousand_rows_go_through_in_one_request(writer, org):
     again = writer.post("/api/v1/people/bulk/", {"rows": _rows(10_000)})
     assert again.json()["unchanged"] == 10_000
     assert time.monotonic() - started < 60
+
+
+def test_active_must_be_a_json_boolean(writer):
+    rows = [
+        {"external_id": "A", "full_name": "A", "active": 0},
+        {"external_id": "B", "full_name": "B", "active": "yes"},
+    ]
+    errors = writer.post("/api/v1/people/bulk/", {"rows": rows}).json()["errors"]
+    assert [(e["index"], e["field"]) for e in errors] == [(0, "active"), (1, "active")]
