@@ -54,7 +54,9 @@ def _require_stage(cycle: Cycle, stage: str, doing: str) -> None:
 def _locked(cycle: Cycle) -> Cycle:
     """Re-read the cycle under a row lock so two tabs cannot both move it on."""
     return (
-        Cycle.objects.select_for_update().select_related("workgroup__supervisor").get(pk=cycle.pk)
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("workgroup__supervisor")
+        .get(pk=cycle.pk)
     )
 
 
@@ -69,7 +71,7 @@ def _required_text(value: str | None, field: str, message: str) -> str:
 def cycle_start(*, workgroup: Workgroup, by, at: datetime | None = None) -> Cycle:
     """Open the next numbered cycle; it starts from the last completed cycle's adaptation."""
     workgroup = (
-        Workgroup.objects.select_for_update()
+        Workgroup.objects.select_for_update(of=("self",))
         .select_related("pilot", "supervisor")
         .get(pk=workgroup.pk)
     )
@@ -301,7 +303,7 @@ def opportunity_add(
 
 def _locked_found(opportunity: Opportunity, by) -> Opportunity:
     opportunity = (
-        Opportunity.objects.select_for_update()
+        Opportunity.objects.select_for_update(of=("self",))
         .select_related("workgroup__supervisor", "found_in")
         .get(pk=opportunity.pk)
     )
