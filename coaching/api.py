@@ -66,6 +66,8 @@ def _writes(request_serializer, response, description: str, created: bool = Fals
 class _CoachingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     scope = "pilots"
     permission_classes = [HasScopeOrUserPermission, WritesNeedASupervisorSession]
+    # Ids are integers: anything else is a 404 from the router, never a ValueError later.
+    lookup_value_regex = r"[0-9]+"
 
     def _input(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)

@@ -2,10 +2,13 @@
 
 from rest_framework import serializers
 
+from core.api import StrictBooleanField
 from metrics.models import Baseline, MetricDefinition, Observation
 
 
 class MetricDefinitionSerializer(serializers.ModelSerializer):
+    active = StrictBooleanField(required=False)
+
     class Meta:
         model = MetricDefinition
         fields = [

@@ -67,8 +67,9 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
     # session, user, user's and groups' permissions (2), the pilot; its workgroups,
     # memberships, ties and initiatives (4); the viewer's person (sponsor?), people for the
     # member forms, user's groups (menu), people for the supervisor select, decisions,
-    # transitions, audit history
-    with django_assert_num_queries(16):
+    # transitions, audit history; the metrics app's baseline section (6): supervisors,
+    # performance metrics, baselines, observation counts, re-baseline rights, alerts
+    with django_assert_num_queries(22):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 
