@@ -23,9 +23,7 @@ urlpatterns = [
     path("integrations/", include("hrapi.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file: the CSP allows no inline JS.
-    path(
-        "api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
-    ),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include([path("", include(f"{app}.api_urls")) for app in API_APPS])),
     path("scim/v2/", include("hrapi.scim.urls")),
 ]
