@@ -167,6 +167,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 STRICT_FILTERS = (
+    django_filters.ChoiceFilter,
     django_filters.BooleanFilter,
     django_filters.NumberFilter,
     django_filters.DateFilter,
@@ -214,6 +215,16 @@ class StrictBooleanField(serializers.BooleanField):
         if isinstance(data, bool):
             return data
         self.fail("invalid", input=data)
+
+
+class StrictCharField(serializers.CharField):
+    """JSON strings only: DRF's CharField turns 0 or true into "0" and "True", which the
+    schema (type: string) does not allow."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def _model_field(model, path: str):

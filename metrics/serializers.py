@@ -1,12 +1,20 @@
 """Data shapes of the metrics API. Field names HR systems rely on are the contract's."""
 
+from django.db import models
 from rest_framework import serializers
 
-from core.api import StrictBooleanField
+from core.api import StrictBooleanField, StrictCharField
 from metrics.models import Baseline, MetricDefinition, Observation
 
 
 class MetricDefinitionSerializer(serializers.ModelSerializer):
+    # Strings must arrive as JSON strings: a number sent as a name is a client bug. The
+    # model's own validators still apply.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
     active = StrictBooleanField(required=False)
 
     class Meta:
