@@ -227,6 +227,10 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictSlugField(StrictCharField, serializers.SlugField):
+    """A slug that arrives as a JSON string (see StrictCharField)."""
+
+
 def _model_field(model, path: str):
     for part in path.split("__"):
         try:

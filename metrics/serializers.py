@@ -3,7 +3,7 @@
 from django.db import models
 from rest_framework import serializers
 
-from core.api import StrictBooleanField, StrictCharField
+from core.api import StrictBooleanField, StrictCharField, StrictSlugField
 from metrics.models import Baseline, MetricDefinition, Observation
 
 
@@ -14,6 +14,7 @@ class MetricDefinitionSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
     }
     active = StrictBooleanField(required=False)
 
