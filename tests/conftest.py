@@ -39,6 +39,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _inline_tasks_unless_services(request):
+    """Tasks run inline in every test but those marked `services`: a test of what a task
+    does must not race a real worker that cannot see its uncommitted rows. The services
+    tests exercise the real broker and worker on purpose."""
+    from config.celery import app
+
+    if "services" in request.keywords:
+        yield
+        return
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def _role_groups(db):
     ensure_role_groups()
 
