@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -77,12 +77,6 @@ def _latest_values(in_window, aggregations: dict[int, str]) -> dict[tuple[int, i
     return {(person_id, metric_id): value for person_id, metric_id, value in ranked}
 
 
-def _supervisor_ids(pilot: Pilot) -> list[int]:
-    return sorted(
-        set(Workgroup.objects.filter(pilot=pilot).values_list("supervisor_id", flat=True))
-    )
-
-
 @transaction.atomic
 def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -> None:
     """Freeze every supervisor's performance metrics for `pilot`, inside the caller's
@@ -94,22 +88,83 @@ def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -
     """
     if Baseline.objects.filter(pilot=pilot).exists():
         return
-    start = timezone.localdate(frozen_at)
-    window_start, window_end = baseline_window(pilot, start)
-    supervisors = _supervisor_ids(pilot)
+    window = baseline_window(pilot, timezone.localdate(frozen_at))
+    freeze = _freeze_postgresql if connection.vendor == "postgresql" else _freeze_portable
+    gaps = freeze(pilot=pilot, frozen_at=frozen_at, window=window)
+    if gaps and not override_reason.strip():
+        # Raising rolls back this function's savepoint, and with it the rows just written.
+        raise _missing_data(gaps, *window)
+    if gaps:
+        pilot.baseline_override_reason = override_reason.strip()
+        pilot.save(update_fields=["baseline_override_reason", "updated_at"])
+    publish_event(BASELINE_FROZEN, pilot_id=pilot.pk)
+
+
+# The freeze as one statement: supervisors × active performance metrics, each aggregated over
+# the window by the metric's own rule and inserted; it returns only the gaps (external id and
+# metric key). `scaled` is the value in ten-thousandths, rounded half to even as
+# window_aggregates quantizes it (PostgreSQL's round() goes half away from zero), so a freeze
+# and a re-baseline over the same data agree to the last place.
+FREEZE = """
+WITH frozen AS (
+    INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
+        window_start, window_end, frozen_at, version, reason)
+    SELECT %(pilot)s, person_id, metric_id,
+        CASE WHEN scaled - trunc(scaled) IN (0.5, -0.5) THEN 2 * round(scaled / 2)
+            ELSE round(scaled) END * 0.0001,
+        n, %(window_start)s, %(window_end)s, %(frozen_at)s, 1, ''
+    FROM (
+        SELECT s.person_id, md.id AS metric_id, count(o.id) AS n,
+            10000 * CASE md.aggregation
+                WHEN 'sum' THEN sum(o.value)
+                WHEN 'mean' THEN avg(o.value)
+                ELSE (array_agg(o.value ORDER BY o.period_end DESC, o.period_start DESC, o.id DESC)
+                      FILTER (WHERE md.aggregation = 'last'))[1]
+            END AS scaled
+        FROM (SELECT DISTINCT supervisor_id AS person_id FROM pilots_workgroup
+              WHERE pilot_id = %(pilot)s) s
+        CROSS JOIN metrics_metricdefinition md
+        LEFT JOIN metrics_observation o ON o.is_current AND o.metric_id = md.id
+            AND o.subject_type = 'person' AND o.subject_id = s.person_id
+            AND o.period_start >= %(window_start)s AND o.period_end <= %(window_end)s
+        WHERE md.kind = 'performance' AND md.active
+        GROUP BY s.person_id, md.id
+    ) aggregated
+    RETURNING person_id, metric_id, observation_count
+)
+SELECT p.external_id, md.key
+FROM frozen f
+JOIN people_person p ON p.id = f.person_id
+JOIN metrics_metricdefinition md ON md.id = f.metric_id
+WHERE f.observation_count = 0
+ORDER BY f.person_id, md.key
+"""
+
+
+def _freeze_postgresql(*, pilot, frozen_at, window) -> list[tuple[str, str]]:
+    params = {
+        "pilot": pilot.pk,
+        "window_start": window[0],
+        "window_end": window[1],
+        "frozen_at": frozen_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(FREEZE, params)
+        return cursor.fetchall()
+
+
+def _freeze_portable(*, pilot, frozen_at, window) -> list[tuple[str, str]]:
+    """The same freeze for SQLite: aggregate in one query, insert in bulk, then name the gaps."""
+    supervisors = sorted(
+        set(Workgroup.objects.filter(pilot=pilot).values_list("supervisor_id", flat=True))
+    )
     metrics = list(MetricDefinition.objects.performance().values_list("pk", "key", "aggregation"))
     found = window_aggregates(
         person_ids=supervisors,
         aggregations={pk: aggregation for pk, _, aggregation in metrics},
-        window_start=window_start,
-        window_end=window_end,
+        window_start=window[0],
+        window_end=window[1],
     )
-    gaps = [(p, m[1]) for p in supervisors for m in metrics if (p, m[0]) not in found]
-    if gaps and not override_reason.strip():
-        raise _missing_data(gaps, window_start, window_end)
-    if gaps:
-        pilot.baseline_override_reason = override_reason.strip()
-        pilot.save(update_fields=["baseline_override_reason", "updated_at"])
     Baseline.objects.bulk_create(
         Baseline(
             pilot=pilot,
@@ -117,24 +172,27 @@ def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -
             metric_id=metric_id,
             value=found.get((person_id, metric_id), (None, 0))[0],
             observation_count=found.get((person_id, metric_id), (None, 0))[1],
-            window_start=window_start,
-            window_end=window_end,
+            window_start=window[0],
+            window_end=window[1],
             frozen_at=frozen_at,
             version=1,
         )
         for person_id in supervisors
         for metric_id, _, _ in metrics
     )
-    publish_event(BASELINE_FROZEN, pilot_id=pilot.pk)
-
-
-def _missing_data(gaps, window_start, window_end) -> DomainError:
+    gaps = [(p, key) for p in supervisors for pk, key, _ in metrics if (p, pk) not in found]
+    if not gaps:
+        return []
     names = dict(
         Person.objects.filter(pk__in={p for p, _ in gaps}).values_list("pk", "external_id")
     )
+    return [(names[p], key) for p, key in gaps]
+
+
+def _missing_data(gaps, window_start, window_end) -> DomainError:
     fields: dict[str, list[str]] = {}
-    for person_id, key in gaps:
-        fields.setdefault(names[person_id], []).append(
+    for external_id, key in gaps:
+        fields.setdefault(external_id, []).append(
             f"No {key} observations between {window_start} and {window_end}."
         )
     return DomainError(
