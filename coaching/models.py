@@ -105,7 +105,11 @@ class Cycle(models.Model):
                 name="cycle_confidence_0_to_10",
             ),
         ]
-        indexes = [models.Index(fields=["workgroup", "stage"], name="cycle_workgroup_stage_idx")]
+        indexes = [
+            models.Index(fields=["workgroup", "stage"], name="cycle_workgroup_stage_idx"),
+            # Cadence reads each group's latest cycle start (dashboard, reminders, My groups).
+            models.Index(fields=["workgroup", "-started_at"], name="cycle_workgroup_started_idx"),
+        ]
 
     def __str__(self):
         return f"{self.workgroup} cycle {self.number}"

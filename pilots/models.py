@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -155,6 +156,23 @@ class WorkgroupQuerySet(models.QuerySet):
 
     def coached_by(self, user):
         return self.filter(supervisor__user=user)
+
+    def with_self_containment_sums(self):
+        """Annotate what the self-containment score reads — `member_total`, `tie_load`
+        (Σ frequency × strength) and `initiative_share` (Σ time share %) — as one
+        correlated subquery each, so no join multiplies the rows (see
+        `pilots.selfcontainment.assess_annotated`)."""
+
+        def total(model, expression):
+            rows = model.objects.filter(workgroup=models.OuterRef("pk")).order_by()
+            summed = rows.values("workgroup").annotate(total=expression).values("total")
+            return Coalesce(models.Subquery(summed), 0, output_field=models.IntegerField())
+
+        return self.annotate(
+            member_total=total(WorkgroupMember, models.Count("pk")),
+            tie_load=total(Tie, models.Sum(models.F("frequency") * models.F("strength"))),
+            initiative_share=total(CompetingInitiative, models.Sum("time_share_percent")),
+        )
 
 
 class Workgroup(models.Model):

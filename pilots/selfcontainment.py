@@ -42,12 +42,21 @@ class Assessment:
 
 def assess(*, group_size: int, ties: list[tuple[int, int]], shares: list[int]) -> Assessment:
     """The score and warnings from (frequency, strength) pairs and initiatives' time shares."""
+    return assess_sums(
+        group_size=group_size,
+        tie_load=sum(frequency * strength for frequency, strength in ties),
+        initiative_share=sum(shares),
+    )
+
+
+def assess_sums(*, group_size: int, tie_load: int, initiative_share: int) -> Assessment:
+    """The score from the sums alone, which SQL can compute for thousands of groups at once
+    (see `WorkgroupQuerySet.with_self_containment_sums`)."""
     size = max(group_size, 1)
-    load = sum(frequency * strength for frequency, strength in ties)
-    pressure = load / (load + ABSORPTION_PER_PERSON * size)
-    share = min(100, sum(shares))
+    pressure = tie_load / (tie_load + ABSORPTION_PER_PERSON * size)
+    share = min(100, initiative_share)
     score = round(100 * (1 - pressure) * (1 - share / 100))
-    return Assessment(score, load, share, _warnings(score, share))
+    return Assessment(score, tie_load, share, _warnings(score, share))
 
 
 def _warnings(score: int, share: int) -> list[str]:
@@ -72,6 +81,15 @@ def assess_workgroup(workgroup) -> Assessment:
         group_size=1 + len(workgroup.memberships.all()),
         ties=[(tie.frequency, tie.strength) for tie in workgroup.ties.all()],
         shares=[i.time_share_percent for i in workgroup.competing_initiatives.all()],
+    )
+
+
+def assess_annotated(workgroup) -> Assessment:
+    """From a workgroup annotated by `with_self_containment_sums()` (no query)."""
+    return assess_sums(
+        group_size=1 + workgroup.member_total,
+        tie_load=workgroup.tie_load,
+        initiative_share=workgroup.initiative_share,
     )
 
 

@@ -261,8 +261,8 @@ def approach_comparison_chart(rows: list[DashboardRow], *, settings=None) -> Cha
         for n, month in enumerate(month_range(start, timezone.localdate())):
             m = by_month.get(month)
             if m:
-                value += settings.money(amount=m.value_money, hours=m.value_hours)
-                efficiency += settings.money(amount=m.efficiency_money, hours=m.efficiency_hours)
+                value += m.value
+                efficiency += m.efficiency
             cell = sums[(row.pilot.approach, n)]
             cell[0], cell[1], cell[2] = cell[0] + value, cell[1] + efficiency, cell[2] + row.people
     title = "Approaches compared: value and efficiency per person"

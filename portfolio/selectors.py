@@ -5,6 +5,7 @@ queries whatever the number of pilots."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -29,7 +30,7 @@ from pilots.selfcontainment import (
     INITIATIVE_SHARE_LIMIT,
     LOW_SCORE,
     Assessment,
-    assess_workgroup,
+    assess_annotated,
 )
 from portfolio.models import OrganisationSettings, PilotMonthRollup, RollupState
 from portfolio.rollups import OUTCOME_COLUMNS, Totals, totals_from_row
@@ -56,11 +57,38 @@ def pilot_totals(pilot_ids=None, *, settings=None) -> dict[int, Totals]:
     }
 
 
-def month_rollups(pilot_ids) -> dict[int, list[PilotMonthRollup]]:
-    """Month rollups of the given pilots, oldest first (one query)."""
-    by_pilot: dict[int, list[PilotMonthRollup]] = {}
-    for row in PilotMonthRollup.objects.filter(pilot_id__in=pilot_ids).order_by("month"):
-        by_pilot.setdefault(row.pilot_id, []).append(row)
+class MonthOutcome(NamedTuple):
+    """One pilot-month of the rollups in money (hours converted at the loaded rate)."""
+
+    month: date
+    value: Decimal
+    efficiency: Decimal
+
+
+def month_outcomes(pilot_ids, *, settings) -> dict[int, list[MonthOutcome]]:
+    """Each pilot's months, oldest first (one query; plain tuples, since the dashboard reads
+    some 12,000 of them for 500 pilots)."""
+    rows = (
+        PilotMonthRollup.objects.filter(pilot_id__in=pilot_ids)
+        .order_by("pilot_id", "month")
+        .values_list(
+            "pilot_id",
+            "month",
+            "value_money",
+            "value_hours",
+            "efficiency_money",
+            "efficiency_hours",
+        )
+    )
+    by_pilot: dict[int, list[MonthOutcome]] = {}
+    for pilot_id, month, value_money, value_hours, efficiency_money, efficiency_hours in rows:
+        by_pilot.setdefault(pilot_id, []).append(
+            MonthOutcome(
+                month,
+                settings.money(amount=value_money, hours=value_hours),
+                settings.money(amount=efficiency_money, hours=efficiency_hours),
+            )
+        )
     return by_pilot
 
 
@@ -120,14 +148,13 @@ def dashboard_pilots(queryset: QuerySet[Pilot]) -> QuerySet[Pilot]:
 
 
 def dashboard_workgroups(pilot_ids, *, today=None) -> QuerySet[Workgroup]:
-    """Workgroups of the pilots with cadence and whether their supervisor has a usable frozen
-    baseline (one query), plus what the self-containment score reads (three prefetches)."""
+    """Workgroups of the pilots with their cadence, whether their supervisor has a usable
+    frozen baseline, and the sums the self-containment score reads (one query)."""
     baselines = Baseline.objects.filter(pilot=OuterRef("pilot"), person=OuterRef("supervisor"))
-    return (
-        with_cadence(Workgroup.objects.filter(pilot_id__in=pilot_ids), today=today)
-        .annotate(has_baseline=Exists(baselines.filter(value__isnull=False)))
-        .prefetch_related("memberships", "ties", "competing_initiatives")
-    )
+    return with_cadence(
+        Workgroup.objects.filter(pilot_id__in=pilot_ids).with_self_containment_sums(),
+        today=today,
+    ).annotate(has_baseline=Exists(baselines.filter(value__isnull=False)))
 
 
 @dataclass
@@ -141,8 +168,26 @@ class DashboardRow:
     overdue: int = 0
     baselines_missing: int = 0
     self_containment: int | None = None  # the weakest workgroup's score, 0–100
-    flags: list[str] = field(default_factory=list)
-    months: list[PilotMonthRollup] = field(default_factory=list)
+    structural_flags: set[str] = field(default_factory=set)
+    near_stop: bool = False
+    months: list[MonthOutcome] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        """In FLAG_LABELS order; the workgroup ones are known once `add_workgroup_health`
+        has read this row's groups."""
+        raised = set(self.structural_flags)
+        raised.update(
+            flag
+            for flag, up in (
+                ("overdue_cycles", self.overdue),
+                ("missing_baselines", self.baselines_missing),
+                ("near_premature_stop", self.near_stop),
+                ("premature_stop", self.pilot.premature_stop),
+            )
+            if up
+        )
+        return [flag for flag in FLAG_LABELS if flag in raised]
 
     @property
     def value(self) -> Decimal:
@@ -186,89 +231,73 @@ FLAG_LABELS = {
 }
 
 
-def value_is_flat(row: "DashboardRow", settings: OrganisationSettings, today: date) -> bool:
+def value_is_flat(row: "DashboardRow", today: date) -> bool:
     """Value created this month and last is under FLAT_SHARE of the value to date."""
-    months, totals = row.months, row.totals
-    if totals is None or totals.value <= 0:
+    if row.totals is None or row.totals.value <= 0:
         return True
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    recent = sum(
-        (
-            settings.money(amount=m.value_money, hours=m.value_hours)
-            for m in months
-            if m.month >= last_month
-        ),
-        Decimal("0"),
-    )
-    return recent < totals.value * FLAT_SHARE
+    recent = sum((m.value for m in row.months if m.month >= last_month), Decimal("0"))
+    return recent < row.totals.value * FLAT_SHARE
 
 
-def _flags(row: DashboardRow, settings: OrganisationSettings, today: date) -> list[str]:
-    pilot, flags = row.pilot, []
-    if row.overdue:
-        flags.append("overdue_cycles")
-    if row.baselines_missing:
-        flags.append("missing_baselines")
-    near = (
-        pilot.status == PilotStatus.RUNNING
+def is_near_stop(row: DashboardRow, today: date) -> bool:
+    return (
+        row.pilot.status == PilotStatus.RUNNING
         and row.weeks_run is not None
         and NEAR_STOP_MIN_WEEKS <= row.weeks_run < row.horizon_weeks
-        and value_is_flat(row, settings, today)
+        and value_is_flat(row, today)
     )
-    if near:
-        flags.append("near_premature_stop")
-    if pilot.premature_stop:
-        flags.append("premature_stop")
-    return flags
 
 
-def _self_containment(row: DashboardRow, assessment: Assessment) -> set[str]:
+def _score_self_containment(row: DashboardRow, assessment: Assessment) -> None:
     """Keep the weakest group's score; flag by the pilots app's own thresholds."""
     if row.self_containment is None or assessment.score < row.self_containment:
         row.self_containment = assessment.score
-    flags = set()
     if assessment.score < LOW_SCORE:
-        flags.add("low_self_containment")
+        row.structural_flags.add("low_self_containment")
     if assessment.initiative_share > INITIATIVE_SHARE_LIMIT:
-        flags.add("competing_initiatives")
-    return flags
+        row.structural_flags.add("competing_initiatives")
 
 
 def dashboard_rows(
     queryset: QuerySet[Pilot], *, settings=None, today: date | None = None
 ) -> list[DashboardRow]:
-    """One row per pilot for the dashboard: five queries whatever the number of pilots
-    (pilots, settings, totals, month rollups, workgroups)."""
+    """One row per pilot with what the rollups tell (totals, months, near a premature stop):
+    four queries whatever the number of pilots (pilots, settings, totals, month rollups).
+    Cadence, baselines and self-containment come from `add_workgroup_health`, which the
+    dashboard runs on the page it shows only."""
     today = today or timezone.localdate()
     pilots = list(dashboard_pilots(queryset))
     ids = [p.pk for p in pilots]
     settings = settings or OrganisationSettings.load()
     totals = pilot_totals(ids, settings=settings)
-    months = month_rollups(ids)
-    rows = {
-        p.pk: DashboardRow(
-            pilot=p,
-            people=p.member_count + p.supervisor_count,
-            weeks_run=weeks_run(p),
-            horizon_weeks=p.patience_horizon_weeks,
-            totals=totals.get(p.pk),
-            months=months.get(p.pk, []),
+    months = month_outcomes(ids, settings=settings)
+    rows = []
+    for pilot in pilots:
+        row = DashboardRow(
+            pilot=pilot,
+            people=pilot.member_count + pilot.supervisor_count,
+            weeks_run=weeks_run(pilot),
+            horizon_weeks=pilot.patience_horizon_weeks,
+            totals=totals.get(pilot.pk),
+            months=months.get(pilot.pk, []),
         )
-        for p in pilots
-    }
-    structural: dict[int, set[str]] = {pk: set() for pk in ids}
-    for workgroup in dashboard_workgroups(ids, today=today):
-        row = rows[workgroup.pilot_id]
+        row.near_stop = is_near_stop(row, today)
+        rows.append(row)
+    return rows
+
+
+def add_workgroup_health(rows: list[DashboardRow], *, today: date | None = None) -> None:
+    """Fill the rows' cadence, baseline and self-containment figures from their workgroups
+    (one query, however many rows)."""
+    by_pilot = {row.pilot.pk: row for row in rows}
+    for workgroup in dashboard_workgroups(list(by_pilot), today=today):
+        row = by_pilot[workgroup.pilot_id]
         row.workgroups += 1
         row.overdue += int(workgroup.is_overdue)
         if row.pilot.status in STARTED and not workgroup.has_baseline:
             row.baselines_missing += 1
-        structural[workgroup.pilot_id] |= _self_containment(row, assess_workgroup(workgroup))
-    for pk, row in rows.items():
-        row.flags = sorted(structural[pk], key=list(FLAG_LABELS).index) + _flags(
-            row, settings, today
-        )
-    return list(rows.values())
+        _score_self_containment(row, assess_annotated(workgroup))
 
 
 @dataclass
@@ -283,6 +312,6 @@ def summarise(rows: list[DashboardRow]) -> Summary:
     return Summary(
         value=sum((r.value for r in rows), Decimal("0")),
         efficiency=sum((r.efficiency for r in rows), Decimal("0")),
-        near_stop=sum("near_premature_stop" in r.flags for r in rows),
+        near_stop=sum(r.near_stop for r in rows),
         premature=sum(r.pilot.premature_stop for r in rows),
     )

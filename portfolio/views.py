@@ -5,6 +5,7 @@ charts.py shapes the data, the templates and one JS file draw it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,11 +21,16 @@ from portfolio.selectors import (
     FLAG_LABELS,
     FLAT_SHARE,
     NEAR_STOP_MIN_WEEKS,
+    add_workgroup_health,
     dashboard_rows,
     freshness,
     freshness_label,
     summarise,
 )
+
+# Totals and charts cover every filtered pilot; the table shows a page, so the per-workgroup
+# reads (cadence, baselines, self-containment) stay small in a 500-pilot organisation.
+PILOTS_PER_PAGE = 50
 
 
 def _leader_only(user) -> None:
@@ -49,10 +55,15 @@ def dashboard(request):
     filterset = _filtered(request)
     settings = OrganisationSettings.load()
     rows = dashboard_rows(filterset.qs, settings=settings)
+    page = Paginator(rows, PILOTS_PER_PAGE).get_page(request.GET.get("page"))
+    add_workgroup_health(page.object_list)
     state = freshness()
+    filters = request.GET.copy()
+    filters.pop("page", None)
     context = {
         "filter": filterset,
         "rows": rows,
+        "page": page,
         "totals": summarise(rows),
         "near_stop_weeks": NEAR_STOP_MIN_WEEKS,
         "flat_percent": int(FLAT_SHARE * 100),
@@ -61,7 +72,7 @@ def dashboard(request):
         "refreshed_at": state.refreshed_at if state else None,
         "settings": settings,
         "flag_labels": FLAG_LABELS,
-        "query": request.GET.urlencode(),
+        "query": filters.urlencode(),
         "can_edit_settings": sees_portfolio(request.user) or is_hr_admin(request.user),
     }
     return render(request, "portfolio/dashboard.html", context)
@@ -78,7 +89,9 @@ def dashboard_chart_csv(request, key):
 
 @login_required
 def dashboard_export(request):
-    return dashboard_xlsx(dashboard_rows(_filtered(request).qs))
+    rows = dashboard_rows(_filtered(request).qs)
+    add_workgroup_health(rows)
+    return dashboard_xlsx(rows)
 
 
 def _visible_pilot(request, pk) -> Pilot:
@@ -99,6 +112,7 @@ def pilot_charts(request, pk):
     pilot = _visible_pilot(request, pk)
     settings = OrganisationSettings.load()
     row = dashboard_rows(Pilot.objects.filter(pk=pilot.pk), settings=settings)[0]
+    add_workgroup_health([row])
     context = {
         "pilot": pilot,
         "row": row,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pilots.selfcontainment import assess, assess_pilot, assess_workgroup
+from pilots.models import Workgroup
+from pilots.selfcontainment import assess, assess_annotated, assess_pilot, assess_workgroup
 from pilots.workgroups import competing_initiative_add, tie_add
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,17 @@ def test_a_workgroup_is_scored_from_its_records(workgroup, bob):
     competing_initiative_add(workgroup=workgroup, by=bob, name="ERP", time_share_percent=10)
     # Group of 2 (carol + erin): load 6, pressure 6 / 10, time left 0.9 → 36.
     assert assess_workgroup(workgroup).score == 36
+
+
+def test_sql_sums_score_a_group_as_its_records_do(workgroup, bob):
+    # Two ties and two initiatives: a join would multiply the rows and the sums.
+    tie_add(workgroup=workgroup, by=bob, counterpart="Finance", frequency=3, strength=2)
+    tie_add(workgroup=workgroup, by=bob, counterpart="IT", frequency=1, strength=3)
+    competing_initiative_add(workgroup=workgroup, by=bob, name="ERP", time_share_percent=10)
+    competing_initiative_add(workgroup=workgroup, by=bob, name="Audit", time_share_percent=5)
+    annotated = Workgroup.objects.with_self_containment_sums().get(pk=workgroup.pk)
+    assert (annotated.member_total, annotated.tie_load, annotated.initiative_share) == (1, 9, 15)
+    assert assess_annotated(annotated) == assess_workgroup(workgroup)
 
 
 def test_a_pilot_stands_as_its_weakest_group():

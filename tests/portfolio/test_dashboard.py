@@ -55,9 +55,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_number_of_pilots(
     client.force_login(alice)
     client.get(URL)  # warm the session and permission caches
     # session, user, user and group permissions (2), pilots, settings, totals, month
-    # rollups, workgroups + their members, ties and initiatives (4), freshness, groups (menu
-    # roles), filter choices: sponsors, org units
-    with django_assert_num_queries(16):
+    # rollups, the page's workgroups with cadence and self-containment sums, freshness,
+    # groups (menu roles), filter choices: sponsors, org units
+    with django_assert_num_queries(13):
         response = client.get(URL)
     assert len(response.context["rows"]) == size
 
@@ -152,3 +152,40 @@ def test_a_sponsor_does_not_learn_other_sponsors_names_from_the_filter(client, a
     client.force_login(bob)
     choices = client.get(URL).context["filter"].form.fields["sponsor"].queryset
     assert [p.full_name for p in choices] == ["Bob"]
+
+
+def test_the_table_is_paged_while_totals_and_charts_cover_every_filtered_pilot(
+    client, alice, carol, rate, monkeypatch
+):
+    monkeypatch.setattr("portfolio.views.PILOTS_PER_PAGE", 2)
+    build_portfolio(alice, carol, pilots=3)
+    rollups_refresh()
+    client.force_login(alice)
+    first, second = client.get(URL), client.get(URL, {"page": 2})
+    assert [r.pilot.name for r in first.context["page"].object_list] == ["Pilot 1", "Pilot 2"]
+    assert [r.pilot.name for r in second.context["page"].object_list] == ["Pilot 3"]
+    # Every pilot counts in the totals and the charts; the last page's rows carry their flags.
+    assert first.context["totals"].value == second.context["totals"].value
+    assert first.context["totals"].value == sum(r.value for r in first.context["rows"]) > 0
+    assert "overdue_cycles" in second.context["page"].object_list[0].flags
+    html = first.content.decode()
+    assert "Page 1 of 2" in html and 'href="?page=2"' in html
+    assert f'data-pilot="{second.context["page"].object_list[0].pilot.pk}"' not in html
+
+
+def test_paging_keeps_the_filters(client, alice, carol, rate, monkeypatch):
+    monkeypatch.setattr("portfolio.views.PILOTS_PER_PAGE", 1)
+    build_portfolio(alice, carol, pilots=3)  # pilots 1 and 3 are work redefinition
+    client.force_login(alice)
+    response = client.get(URL, {"approach": "work_redefinition", "page": 2})
+    assert [r.pilot.name for r in response.context["page"].object_list] == ["Pilot 3"]
+    assert 'href="?approach=work_redefinition&amp;page=1"' in response.content.decode()
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(client, alice, rate, monkeypatch):
+    monkeypatch.setattr("portfolio.views.PILOTS_PER_PAGE", 1)
+    make_pilot(alice, name="A")
+    make_pilot(alice, name="B")
+    client.force_login(alice)
+    page = client.get(URL, {"page": "99"}).context["page"]
+    assert (page.number, [r.pilot.name for r in page.object_list]) == (2, ["B"])

@@ -51,9 +51,9 @@ def test_the_pilot_page_takes_the_same_queries_whatever_the_number_of_groups_and
     url = reverse("portfolio:pilot", args=[pilot.pk])
     client.get(url)
     # session, user, permissions (2), pilot, settings, dashboard row (pilot, totals, months,
-    # workgroups + members, ties, initiatives), the page's workgroups, month rollups,
-    # workgroup rollups, cycle starts, freshness, groups (menu roles)
-    with django_assert_num_queries(19):
+    # workgroups with cadence and self-containment sums), the page's workgroups, month
+    # rollups, workgroup rollups, cycle starts, freshness, groups (menu roles)
+    with django_assert_num_queries(16):
         client.get(url)
 
 
