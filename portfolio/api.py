@@ -14,21 +14,29 @@ from rest_framework.views import APIView
 from hrapi.permissions import visible
 from pilots.models import Approach, Pilot
 from portfolio.charts import value_series
-from portfolio.models import OrganisationSettings
 from portfolio.rollups import Totals
-from portfolio.selectors import dashboard_pilots, freshness, horizon_date, pilot_totals
+from portfolio.selectors import (
+    dashboard_pilots,
+    horizon_date,
+    pilot_totals,
+    settings_and_refreshed_at,
+)
 from portfolio.serializers import SummarySerializer, ValueVsEfficiencySerializer
 
 DENIED = {
     401: OpenApiResponse(description="No credentials."),
     403: OpenApiResponse(description="The token lacks the pilots:read scope."),
 }
+# What the series reads of its pilot: the long texts of the charter stay in the database.
+SERIES_PILOT_FIELDS = (
+    "name",
+    "approach",
+    "status",
+    "started_at",
+    "ended_at",
+    "patience_horizon_weeks",
+)
 ZERO = Totals(*[Decimal("0")] * 4, 0, 0, 0, value=Decimal("0"), efficiency=Decimal("0"))
-
-
-def _refreshed_at():
-    state = freshness()
-    return state.refreshed_at if state else None
 
 
 class ValueVsEfficiencyView(APIView):
@@ -45,9 +53,12 @@ class ValueVsEfficiencyView(APIView):
         "both cumulative — the series behind the pilot's chart. Fresh within a minute.",
     )
     def get(self, request, pk: int):
-        pilot = get_object_or_404(visible(Pilot.objects.all(), request), pk=pk)
-        settings = OrganisationSettings.load()
-        periods = [{**p, "period_end": _month_end(p["period_start"])} for p in value_series(pilot)]
+        pilot = get_object_or_404(visible(Pilot.objects.only(*SERIES_PILOT_FIELDS), request), pk=pk)
+        settings, refreshed_at = settings_and_refreshed_at()
+        periods = [
+            {**p, "period_end": _month_end(p["period_start"])}
+            for p in value_series(pilot, settings=settings)
+        ]
         body = {
             "pilot": pilot.pk,
             "name": pilot.name,
@@ -58,7 +69,7 @@ class ValueVsEfficiencyView(APIView):
             "horizon_date": horizon_date(pilot),
             "currency": settings.currency,
             "hourly_rate": settings.hourly_rate,
-            "refreshed_at": _refreshed_at(),
+            "refreshed_at": refreshed_at,
             "periods": periods,
         }
         return Response(ValueVsEfficiencySerializer(body).data)
@@ -95,14 +106,14 @@ class PortfolioSummaryView(APIView):
         "money and own units. Not paginated: one row per pilot, read from the rollups.",
     )
     def get(self, request):
-        settings = OrganisationSettings.load()
+        settings, refreshed_at = settings_and_refreshed_at()
         pilots = list(dashboard_pilots(visible(Pilot.objects.all(), request)))
         totals = pilot_totals([p.pk for p in pilots], settings=settings)
         rows = [_pilot_row(p, totals.get(p.pk, ZERO)) for p in pilots]
         body = {
             "currency": settings.currency,
             "hourly_rate": settings.hourly_rate,
-            "refreshed_at": _refreshed_at(),
+            "refreshed_at": refreshed_at,
             "approaches": [
                 {"approach": a.value, **_totals([r for r in rows if r["approach"] == a])}
                 for a in Approach

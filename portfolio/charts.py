@@ -45,8 +45,13 @@ class Chart:
         return {"key": self.key, "title": self.title, "data": self.data, "layout": self.layout}
 
 
+def _cents(amount) -> Decimal:
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
+
+
 def _money(amount) -> float:
-    return float(Decimal(amount).quantize(Decimal("0.01")))
+    """What Plotly and the chart tables get: the amount to the cent, as a number."""
+    return float(_cents(amount))
 
 
 def _layout(title: str, x: str, y: str, **extra) -> dict:
@@ -98,27 +103,28 @@ def _pilot_months(pilot: Pilot, seen: list[date], today: date) -> list[date]:
 
 def value_series(pilot: Pilot, *, settings=None, today: date | None = None) -> list[dict]:
     """Per month since start: value and efficiency in own units and money, and cumulative
-    money (the API's `value-vs-efficiency` series; one query plus the settings)."""
+    money, as Decimals to the cent (the API's `value-vs-efficiency` series; one query plus
+    the settings when not given)."""
     today = today or timezone.localdate()
     settings = settings or OrganisationSettings.load()
-    by_month = {r.month: r for r in PilotMonthRollup.objects.filter(pilot=pilot)}
+    columns = ("value_money", "value_hours", "efficiency_money", "efficiency_hours")
+    rows = PilotMonthRollup.objects.filter(pilot=pilot).values_list("month", *columns)
+    by_month = {month: figures for month, *figures in rows}
     series, value_total, efficiency_total = [], Decimal("0"), Decimal("0")
     for month in _pilot_months(pilot, list(by_month), today):
-        r = by_month.get(month) or PilotMonthRollup(month=month)
-        value = settings.money(amount=r.value_money, hours=r.value_hours)
-        efficiency = settings.money(amount=r.efficiency_money, hours=r.efficiency_hours)
+        figures = [_cents(x) for x in by_month.get(month, (0, 0, 0, 0))]
+        value_money, value_hours, efficiency_money, efficiency_hours = figures
+        value = settings.money(amount=value_money, hours=value_hours)
+        efficiency = settings.money(amount=efficiency_money, hours=efficiency_hours)
         value_total, efficiency_total = value_total + value, efficiency_total + efficiency
         series.append(
             {
                 "period_start": month,
-                "value_money": _money(r.value_money),
-                "value_hours": _money(r.value_hours),
-                "efficiency_money": _money(r.efficiency_money),
-                "efficiency_hours": _money(r.efficiency_hours),
-                "value": _money(value),
-                "efficiency": _money(efficiency),
-                "cumulative_value": _money(value_total),
-                "cumulative_efficiency": _money(efficiency_total),
+                **dict(zip(columns, figures, strict=True)),
+                "value": value,
+                "efficiency": efficiency,
+                "cumulative_value": value_total,
+                "cumulative_efficiency": efficiency_total,
             }
         )
     return series
@@ -148,11 +154,13 @@ def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Cha
     months = [min(_month_end(p["period_start"]), today).isoformat() for p in series]
     title = f"{pilot.name}: cumulative value created and efficiency gains"
     data = [
-        _line("Value created", months, [p["cumulative_value"] for p in series], VALUE_COLOUR),
+        _line(
+            "Value created", months, [_money(p["cumulative_value"]) for p in series], VALUE_COLOUR
+        ),
         _line(
             "Efficiency gains",
             months,
-            [p["cumulative_efficiency"] for p in series],
+            [_money(p["cumulative_efficiency"]) for p in series],
             EFFICIENCY_COLOUR,
         ),
     ]
@@ -167,7 +175,7 @@ def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Cha
             notes.append(note)
     layout = _layout(title, "Month", f"Cumulative {currency}", shapes=shapes, annotations=notes)
     rows = [
-        [m, p["cumulative_value"], p["cumulative_efficiency"]]
+        [m, _money(p["cumulative_value"]), _money(p["cumulative_efficiency"])]
         for m, p in zip(months, series, strict=True)
     ]
     columns = ["as_of", f"cumulative_value_{currency}", f"cumulative_efficiency_{currency}"]

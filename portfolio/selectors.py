@@ -3,7 +3,7 @@ dashboard rows (status, progress, cadence, baselines, risk flags) in a fixed num
 queries whatever the number of pilots."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -94,6 +94,20 @@ def month_outcomes(pilot_ids, *, settings) -> dict[int, list[MonthOutcome]]:
 
 def freshness() -> RollupState | None:
     return RollupState.objects.filter(pk=1).first()
+
+
+def settings_and_refreshed_at() -> tuple[OrganisationSettings, datetime | None]:
+    """The organisation's settings and when the rollups were computed, in one query: every
+    portfolio API answer carries both, and the API's per-query cost is most of its time."""
+    refreshed = RollupState.objects.filter(pk=1).values("refreshed_at")
+    settings = (
+        OrganisationSettings.objects.annotate(rollups_refreshed_at=Subquery(refreshed))
+        .filter(pk=1)
+        .first()
+    )
+    if settings is None:  # a new organisation: the defaults, and nothing computed yet
+        return OrganisationSettings.load(), None
+    return settings, settings.rollups_refreshed_at
 
 
 def freshness_label(state: RollupState | None, now=None) -> str:

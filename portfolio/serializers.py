@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
+DATES = ("period_start", "period_end")
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -16,6 +17,15 @@ class PeriodSerializer(serializers.Serializer):
     efficiency_hours = serializers.DecimalField(**MONEY, help_text="Efficiency in hours.")
     cumulative_value = serializers.DecimalField(**MONEY)
     cumulative_efficiency = serializers.DecimalField(**MONEY)
+
+    def to_representation(self, period: dict) -> dict:
+        """The strings the fields above would give (ISO dates; amounts to the cent, which
+        `value_series` already rounds to), written directly: a field call per amount was
+        most of the endpoint's time for a pilot with years of months."""
+        return {
+            name: period[name].isoformat() if name in DATES else f"{period[name]:.2f}"
+            for name in self.fields
+        }
 
 
 class ValueVsEfficiencySerializer(serializers.Serializer):

@@ -1,5 +1,8 @@
 """The portfolio API: a pilot's value-vs-efficiency series and the portfolio summary."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from pilots.models import Approach
@@ -78,6 +81,40 @@ def test_the_summary_takes_the_same_queries_whatever_the_number_of_pilots(
     build_portfolio(alice, carol, pilots=size)
     rollups_refresh()
     machine = client_with_scopes("pilots:read")
-    # token lookup, last-used stamp, settings, pilots, totals, freshness
-    with django_assert_num_queries(6):
+    # token lookup, last-used stamp, settings with the rollups' freshness, pilots, totals
+    with django_assert_num_queries(5):
         assert machine.get("/api/v1/portfolio/summary/").status_code == 200
+
+
+@pytest.mark.parametrize("pilots", [1, 3])
+def test_the_series_takes_the_same_queries_whatever_the_portfolio(
+    client_with_scopes, alice, carol, rate, pilots, django_assert_num_queries
+):
+    pilot = build_portfolio(alice, carol, pilots=pilots)[-1]
+    rollups_refresh()
+    machine = client_with_scopes("pilots:read")
+    # token lookup, last-used stamp, pilot, settings with the rollups' freshness, rollups
+    with django_assert_num_queries(5):
+        assert machine.get(series_url(pilot)).status_code == 200
+
+
+def test_periods_are_written_as_the_declared_fields_would_write_them():
+    from rest_framework import serializers
+
+    from portfolio.serializers import PeriodSerializer
+
+    period = {
+        "period_start": date(2026, 3, 1),
+        "period_end": date(2026, 3, 31),
+        **{
+            name: Decimal(amount)
+            for name, amount in zip(
+                [f for f in PeriodSerializer().fields if not f.startswith("period")],
+                ["0.00", "1234.50", "-3.10", "1000000000.99", "7.00", "0.01", "12.34", "5.60"],
+                strict=True,
+            )
+        },
+    }
+    fast = PeriodSerializer().to_representation(period)
+    by_fields = serializers.Serializer.to_representation(PeriodSerializer(), period)
+    assert fast == dict(by_fields)
