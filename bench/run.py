@@ -163,6 +163,25 @@ def rows_chart(r):
             vs_pandas is not None and vs_pandas < 1,
             "read_csv + groupby + cumsum",
         ),
+        *_floor_row(r, figure),
+    ]
+
+
+def _floor_row(r, figure):
+    if "api_floor" not in r:
+        return []
+    return [
+        _row(
+            "2 value-vs-efficiency",
+            figure,
+            r["endpoint"],
+            "any authenticated API request (404 after one query) " + _ms(r["api_floor"]),
+            r["api_floor"],
+            _ratio(r["endpoint"]["median_ms"], r["api_floor"]["median_ms"]),
+            "(information)",
+            None,
+            "token, throttle, middleware and one query: the part no endpoint avoids",
+        )
     ]
 
 
