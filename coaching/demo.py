@@ -296,13 +296,16 @@ def _opportunities(rng, group, plan: Plan, index: int, start: datetime, now: dat
         title, description = plan.titles.pop()
         value = rng.randint(40, 600) * 100 if redefining else rng.randint(5, 80) * 100
         hours = rng.randint(10, 160) if redefining else rng.randint(20, 240)
+        # Most gains are counted in hours; the rest in money at a typical loaded rate. One
+        # draw decides both, so an amount always matches its unit.
+        in_hours = rng.random() < 0.7
         opportunity = Opportunity(
             workgroup=group,
             title=title,
             description=description,
             estimated_value=Decimal(value),
-            efficiency_unit=EffectUnit.HOURS if rng.random() < 0.7 else EffectUnit.MONEY,
-            estimated_efficiency=Decimal(hours if rng.random() < 0.7 else hours * 45),
+            efficiency_unit=EffectUnit.HOURS if in_hours else EffectUnit.MONEY,
+            estimated_efficiency=Decimal(hours if in_hours else hours * 45),
             found_at=min(start + timedelta(days=rng.randint(1, 6)), now),
         )
         plan.opportunities.append((index, None, opportunity))
