@@ -21,7 +21,7 @@ def _hr_admin_only(request) -> None:
 @login_required
 def index(request):
     _hr_admin_only(request)
-    form = ApiClientForm(request.POST or None)
+    form = ApiClientForm(request.POST if request.method == "POST" else None)
     token = None
     if request.method == "POST" and form.is_valid():
         try:

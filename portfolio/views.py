@@ -146,7 +146,9 @@ def refresh(request):
 def organisation_settings(request):
     if not (sees_portfolio(request.user) or is_hr_admin(request.user)):
         raise PermissionDenied("Only HR admins and portfolio leaders change these settings.")
-    form = OrganisationSettingsForm(request.POST or None, instance=OrganisationSettings.load())
+    form = OrganisationSettingsForm(
+        request.POST if request.method == "POST" else None, instance=OrganisationSettings.load()
+    )
     if request.method == "POST" and form.is_valid():
         services.organisation_settings_update(
             hourly_rate=form.cleaned_data["hourly_rate"], currency=form.cleaned_data["currency"]

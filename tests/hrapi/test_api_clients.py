@@ -74,6 +74,13 @@ def test_creating_a_client_on_the_page_shows_the_token_once(client, hilda):
     assert token not in client.get(reverse("hrapi:index")).content.decode()
 
 
+def test_an_empty_submission_is_answered_with_the_missing_fields(client, hilda):
+    client.force_login(hilda)
+    response = client.post(reverse("hrapi:index"), {})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+
+
 def test_the_page_reports_a_duplicate_name_on_the_form(client, hilda):
     api_client_create(name="payroll", scopes=["people:read"])
     client.force_login(hilda)

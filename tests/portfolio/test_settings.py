@@ -33,6 +33,13 @@ def test_a_negative_rate_or_a_bad_currency_is_refused_with_a_message(client, ali
     assert set(response.context["form"].errors) == {"hourly_rate", "currency"}
 
 
+def test_an_empty_submission_says_what_is_missing(client, alice):
+    client.force_login(alice)
+    response = client.post(URL, {})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"hourly_rate", "currency"}
+
+
 def test_there_is_only_ever_one_settings_row(db):
     OrganisationSettings(hourly_rate=Decimal("10"), currency="EUR").save()
     OrganisationSettings(hourly_rate=Decimal("20"), currency="EUR").save()
