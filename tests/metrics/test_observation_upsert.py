@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from metrics.models import Observation
 from metrics.services import InvalidObservationRows, observations_upsert
@@ -136,3 +137,55 @@ def test_a_large_batch_is_ingested_and_resent_without_adding_rows(cases, carol, 
     rows[7]["value"] = "-1"
     assert observations_upsert(rows=rows).updated == 1
     assert Observation.objects.count() == 5001
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("12.5", "12.5"),
+        ("-0.0001", "-0.0001"),
+        ("9999999999.9999", "9999999999.9999"),
+        ("0.00005", "0.0000"),  # more places than stored: half to even, as the field rounds
+        ("0.00015", "0.0002"),
+        ("12.34565", "12.3456"),
+        ("1e-5", "0.0000"),
+        ("1E+3", "1000"),
+        (" 7 ", "7"),
+        ("1_000", "1000"),
+        ("+3", "3"),
+        (3, "3"),
+        (2.5, "2.5"),
+    ],
+)
+def test_values_are_stored_as_written_or_rounded_like_the_column(cases, carol, sent, stored):
+    observations_upsert(rows=[row(value=sent)])
+    assert Observation.objects.get().value == Decimal(stored)
+
+
+@pytest.mark.parametrize(
+    "sent", ["10000000000000000", "-10000000000000000.5", "Infinity", "1e16", "", "1.2.3"]
+)
+def test_values_out_of_range_or_not_numbers_are_refused(cases, carol, sent):
+    with pytest.raises(InvalidObservationRows) as caught:
+        observations_upsert(rows=[row(value=sent)])
+    assert caught.value.errors[0]["field"] == "value"
+
+
+def test_the_first_missing_field_is_the_one_reported(cases, carol):
+    incomplete = row(subject_type="", period_end=None)
+    with pytest.raises(InvalidObservationRows) as caught:
+        observations_upsert(rows=[incomplete])
+    assert caught.value.errors == [
+        {"index": 0, "field": "subject_type", "message": "This field is required."}
+    ]
+
+
+def test_two_batches_in_one_transaction_are_staged_apart(cases, carol, dan):
+    with transaction.atomic():
+        first = observations_upsert(rows=[row(), row(subject_id="P-DAN")])
+        second = observations_upsert(rows=[row(value="13")])
+    assert (first.created, second.as_dict()) == (
+        2,
+        {"created": 0, "updated": 1, "unchanged": 0},
+    )
+    assert Observation.objects.count() == 3
