@@ -13,6 +13,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from core.roles import PORTFOLIO_GROUP, Role, ensure_role_groups
@@ -36,6 +37,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """The production hasher spends a noticeable fraction of a second per password on
+    purpose; every user the fixtures create would pay it. Tests check who may do what, not
+    the hash, so they use a fast one (the live server threads share these settings)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
