@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from metrics.models import MetricDefinition, Observation, SubjectType
@@ -209,12 +209,14 @@ def _value(raw) -> Decimal:
 
 
 def write_rows(clean: list[CleanRow]) -> IngestResult:
-    """Upsert valid rows on their natural key. Must run inside a transaction."""
+    """Upsert valid rows on their natural key, all or nothing (a savepoint inside the caller's
+    transaction: the staging table is emptied at every commit, so autocommit would lose it)."""
     if not clean:
         return IngestResult()
-    if connection.vendor == "postgresql":
-        return _write_postgresql(clean)
-    return _write_portable(clean)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            return _write_postgresql(clean)
+        return _write_portable(clean)
 
 
 # The staging table lives as long as the connection and is emptied at each commit: creating
