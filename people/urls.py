@@ -1,4 +1,10 @@
-"""Web pages of the people app."""
+"""Web pages of the people app, mounted at /people/."""
+
+from django.urls import path
+
+from people import views
 
 app_name = "people"
-urlpatterns = []
+urlpatterns = [
+    path("search/", views.person_search, name="search"),
+]

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from people.models import OrgUnit, Person
+from people.forms import PersonField
+from people.models import OrgUnit
 from pilots.models import (
     CompetingInitiative,
     Decision,
@@ -15,20 +16,10 @@ from pilots.models import (
 from pilots.services import EDITABLE_FIELDS
 
 
-def active_people():
-    return Person.objects.active().order_by("full_name", "id")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.full_name} ({person.external_id})"
-
-
 class PilotForm(forms.ModelForm):
     """The guided pilot form: what, why, the first project, then the plan and patience."""
 
-    sponsor = PersonChoiceField(
-        queryset=active_people(),
+    sponsor = PersonField(
         required=False,
         help_text="Leave empty to sponsor the pilot yourself.",
     )
@@ -73,7 +64,7 @@ class PilotForm(forms.ModelForm):
 
 
 class WorkgroupForm(forms.ModelForm):
-    supervisor = PersonChoiceField(queryset=active_people())
+    supervisor = PersonField()
 
     class Meta:
         model = Workgroup
@@ -82,7 +73,7 @@ class WorkgroupForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    person = PersonChoiceField(queryset=active_people(), label="Member")
+    person = PersonField(label="Member")
 
 
 class TieForm(forms.ModelForm):

@@ -5,6 +5,7 @@ domain errors come back as form errors or messages. Workgroup forms are in workg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,11 +17,11 @@ from pilots.forms import (
     CharterSignForm,
     DecisionForm,
     InitiativeForm,
+    MemberForm,
     MoveForm,
     PilotForm,
     TieForm,
     WorkgroupForm,
-    active_people,
 )
 from pilots.models import Pilot, PilotStatus, Workgroup
 from pilots.permissions import (
@@ -37,6 +38,8 @@ EXTRA_SECTIONS: list[str] = ["metrics/_pilot_baselines_section.html"]
 
 # Moves with their own form on the page: the decision at review.
 DECIDED = {"scale", "adapt"}
+
+PILOTS_PER_PAGE = 50
 
 
 def form_errors_from(form, error: DomainError) -> None:
@@ -58,10 +61,18 @@ def index(request):
     pilots = Pilot.objects.visible_to(request.user).for_list()
     filters = PilotFilter(request.GET or None, queryset=pilots, request=request)
     shown = filters.qs if filters.is_bound and filters.is_valid() else pilots
+    # Newest first, as Pilot.Meta says: a query with counts (GROUP BY) ignores Meta.ordering,
+    # and pages need a stable order.
+    shown = shown.order_by("-created_at", "-id")
+    page = Paginator(shown, PILOTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "filters": filters,
-        "pilots": list(shown),
-        "filtered": bool(request.GET),
+        "page": page,
+        "pilots": page.object_list,
+        "query": query.urlencode(),
+        "filtered": any(query.get(name) for name in filters.form.fields),
         "can_create": can_create_pilot(request.user),
     }
     return render(request, "pilots/index.html", context)
@@ -119,6 +130,8 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         group.initiative_form = bound.get(("initiative", group.pk)) or InitiativeForm(
             prefix=f"initiative{group.pk}"
         )
+        # No prefix: the member form posts `person` whatever the group; ids stay unique.
+        group.member_form = MemberForm(auto_id=f"member-{group.pk}-%s")
     moves = [m for m in lifecycle.available_moves(request.user, pilot) if m.name not in DECIDED]
     context = {
         "pilot": pilot,
@@ -136,14 +149,9 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
         "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),
         "history": pilot.history.select_related("history_user").order_by("-history_date")[:20],
-        "people": _people_choices() if manager else [],
         "extra_sections": EXTRA_SECTIONS,
     }
     return render(request, "pilots/detail.html", context, status=status)
-
-
-def _people_choices():
-    return list(active_people().values_list("pk", "full_name", "external_id"))
 
 
 @login_required

@@ -18,3 +18,10 @@ def screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def pick_person(page, box: str, typed: str, label: str) -> None:
+    """Type into a person picker (people/forms.py) and choose the suggestion `label`."""
+    page.locator(box).press_sequentially(typed, delay=40)
+    page.get_by_role("option", name=label, exact=True).click()
+    assert page.locator(box).input_value() == label

@@ -46,9 +46,10 @@ def test_the_list_takes_the_same_queries_whatever_its_size(
 ):
     _fill(size, size, min(size, 2), alice, carol, [erin, dan])
     client.force_login(alice)
-    # session, user, user's and groups' permissions (portfolio right: 2), the pilots with
-    # their counts, user's groups (roles), user's person (may create), sponsors for the filter
-    with django_assert_num_queries(8):
+    # session, user, user's and groups' permissions (portfolio right: 2), the count for the
+    # pager, one page of pilots with their counts, user's groups (roles), user's person (may
+    # create), sponsors for the filter
+    with django_assert_num_queries(9):
         assert client.get("/pilots/").status_code == 200
 
 
@@ -65,11 +66,11 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
             Tie.objects.create(workgroup=group, counterpart=f"Team {t}", frequency=2, strength=1)
     client.force_login(bob)
     # session, user, user's and groups' permissions (2), the pilot; its workgroups,
-    # memberships, ties and initiatives (4); the viewer's person (sponsor?), people for the
-    # member forms, user's groups (menu), people for the supervisor select, decisions,
-    # transitions, audit history; the metrics app's baseline section (6): supervisors,
-    # performance metrics, baselines, observation counts, re-baseline rights, alerts
-    with django_assert_num_queries(22):
+    # memberships, ties and initiatives (4); the viewer's person (sponsor?), user's groups
+    # (menu), decisions, transitions, audit history; the metrics app's baseline section (6):
+    # supervisors, performance metrics, baselines, observation counts, re-baseline rights,
+    # alerts. The member and supervisor pickers read no one: they search as one types.
+    with django_assert_num_queries(20):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 
@@ -171,3 +172,25 @@ def test_the_sponsor_filter_names_only_sponsors_of_pilots_you_see(client, alice,
     client.force_login(erin)
     page = client.get("/pilots/").content.decode()
     assert "P-ALICE" not in page and ">Alice<" not in page
+
+
+def test_the_list_shows_fifty_pilots_a_page_and_the_pager_keeps_the_filters(client, alice):
+    for n in range(52):
+        make_pilot(alice, name=f"Redesign {n:02d}", approach="job_redesign")
+    make_pilot(alice, name="Redefine claims")
+    client.force_login(alice)
+    page = client.get("/pilots/?approach=job_redesign").content.decode()
+    assert page.count("data-pilot=") == 50 and "Redefine claims" not in page
+    assert "Page 1 of 2 · 1–50 of 52" in page
+    assert 'href="?approach=job_redesign&amp;page=2"' in page
+    page = client.get("/pilots/?approach=job_redesign&page=2").content.decode()
+    # newest first: the two oldest are on the last page
+    assert page.count("data-pilot=") == 2 and "Redesign 00" in page and "Redesign 01" in page
+    assert 'href="?approach=job_redesign&amp;page=1"' in page
+
+
+def test_a_page_number_alone_is_not_a_filter(client, alice):
+    make_pilot(alice)
+    client.force_login(alice)
+    page = client.get("/pilots/?page=7").content.decode()
+    assert "Claims pilot" in page and ">Clear<" not in page
