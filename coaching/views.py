@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +44,10 @@ from core.errors import DomainError
 from people.models import Person
 from pilots.models import PilotStatus
 
+# A portfolio leader oversees every running group: thousands in a large organisation. A
+# supervisor's own groups are a handful and stay on one page.
+OVERSEEN_PER_PAGE = 50
+
 NEXT_STEP = {
     Stage.DATA: "Seek data",
     Stage.ACTION: "Log actions",
@@ -73,12 +78,17 @@ def mine(request):
     for group in coached:
         group.next_step = next_step(group)
         group.days_since = days_since(group.cadence_from, today)
-    overseen = list(overseen_groups(request.user, today=today))
+    groups = overseen_groups(request.user, today=today)
+    # Pages need a total order: two pilots may share a name, and so may their groups.
+    groups = groups.order_by(*groups.query.order_by, "pilot_id", "pk")
+    page = Paginator(groups, OVERSEEN_PER_PAGE).get_page(request.GET.get("page"))
+    overseen = list(page.object_list)
     for group in overseen:
         group.days_since = days_since(group.cadence_from, today)
     context = {
         "coached": coached,
         "overseen": overseen,
+        "page": page,
         "reminders": recent_reminders(request.user),
     }
     return render(request, "coaching/mine.html", context)

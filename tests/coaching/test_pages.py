@@ -198,7 +198,8 @@ def test_my_groups_costs_the_same_whatever_the_history(
     _history(bob, carol, groups, cycles)
     _as(client, carol)
     # session, user, coached groups with cadence, their open cycles, two permission reads
-    # (portfolio right), overseen groups (none: no prefetch), reminders, role groups (nav)
+    # (portfolio right), the count of overseen groups (none: no page to read, no prefetch),
+    # reminders, role groups (nav)
     with django_assert_num_queries(9):
         assert client.get(reverse("coaching:mine")).status_code == 200
 
@@ -222,10 +223,47 @@ def test_my_groups_for_a_sponsor_costs_the_same_whatever_the_history(
     _history(bob, carol, groups, cycles)
     _as(client, bob)
     # session, user, coached groups (none, so no open-cycle prefetch), two permission reads
-    # (portfolio right), overseen groups with cadence, their open cycles, reminders, role
-    # groups (nav)
-    with django_assert_num_queries(9):
+    # (portfolio right), the count of overseen groups (for the pager), one page of them with
+    # cadence, their open cycles, reminders, role groups (nav)
+    with django_assert_num_queries(10):
         assert client.get(reverse("coaching:mine")).status_code == 200
+
+
+def _groups(pilot, supervisor, n):
+    for g in range(n):
+        make_workgroup(pilot, supervisor, name=f"G{g:02d}")
+
+
+@pytest.mark.parametrize("groups", [3, 60])
+def test_my_groups_for_a_leader_costs_the_same_beyond_a_page(
+    client, alice, bob, carol, django_assert_num_queries, groups
+):
+    _groups(make_pilot(bob, started_days_ago=40), carol, groups)
+    _as(client, alice)
+    # session, user, coached groups (none), two permission reads (portfolio right), the count
+    # of overseen groups, one page of them with cadence, their open cycles, reminders, role
+    # groups (nav)
+    with django_assert_num_queries(10):
+        assert client.get(reverse("coaching:mine")).status_code == 200
+
+
+def test_overseen_groups_are_fifty_a_page_overdue_first(client, bob, carol):
+    _groups(make_pilot(bob, started_days_ago=5, name="A on cadence"), carol, 53)
+    late = make_pilot(bob, started_days_ago=60, name="Z late")
+    overdue = [make_workgroup(late, carol, name=f"Late {n}") for n in range(2)]
+    html = _as(client, bob).get(reverse("coaching:mine")).content.decode()
+    assert html.count("data-overdue") == 2 and html.count("<tr data-workgroup=") == 50
+    assert html.index(f'data-workgroup="{overdue[1].pk}"') < html.index(">G00<")
+    assert "Page 1 of 2 · 1–50 of 55" in html and 'href="?page=2"' in html
+    html = client.get(reverse("coaching:mine"), {"page": 2}).content.decode()
+    assert html.count("<tr data-workgroup=") == 5 and ">G52<" in html
+    assert "data-overdue" not in html
+
+
+def test_a_supervisors_own_groups_are_never_paged(client, bob, carol):
+    _groups(make_pilot(bob, started_days_ago=5), carol, 55)
+    html = _as(client, carol).get(reverse("coaching:mine")).content.decode()
+    assert html.count('<article class="card group"') == 55 and 'class="pager"' not in html
 
 
 def test_the_data_stage_links_observations_of_the_group(client, carol, cycle, workgroup):
