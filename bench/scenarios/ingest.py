@@ -62,7 +62,7 @@ class _Rollback(Exception):
 
 
 def _copy_into_observations(resolved, source: str) -> None:
-    """COPY the batch into metrics_observation itself (its five indexes maintained), then
+    """COPY the batch into metrics_observation itself (its four indexes maintained), then
     roll back: the floor for adding these rows to the real table."""
     from django.db import transaction
     from django.utils import timezone
