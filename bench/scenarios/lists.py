@@ -10,7 +10,8 @@ WEB_LISTS = [
     "/metrics/",
     "/metrics/imports/",
     "/portfolio/",
-    "/people/",
+    "/portfolio/?page=2",
+    "/people/search/?q=an",
     "/integrations/",
 ]
 API_LISTS = [
