@@ -20,6 +20,10 @@ TYPED_SUFFIX = "_search"
 MAX_ID = 2**63 - 1
 
 
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
 @dataclass(frozen=True)
 class Picked:
     """What the browser sent: the chosen person's id (with JavaScript) and the typed text."""
@@ -75,6 +79,10 @@ class PersonField(forms.Field):
     }
 
     def prepare_value(self, value):
+        """What the widget shows: a Person, or the id a model form's initial data holds (one
+        query, only on an unbound form), becomes the chosen id and its label."""
+        if isinstance(value, int | str) and _is_id(str(value)):
+            value = Person.objects.filter(pk=int(value)).first() or value
         if isinstance(value, Person):
             return Picked(str(value.pk), search.label(value))
         return value
@@ -90,7 +98,7 @@ class PersonField(forms.Field):
         return None
 
     def _chosen(self, chosen: str) -> Person:
-        if not (chosen.isascii() and chosen.isdigit()) or not 0 < int(chosen) <= MAX_ID:
+        if not _is_id(chosen):
             raise forms.ValidationError(self.error_messages["unknown_id"], code="unknown_id")
         person = Person.objects.filter(pk=int(chosen)).first()
         if person is None:

@@ -96,3 +96,16 @@ def test_an_initial_person_renders_as_chosen(carol):
     form = SponsorForm(initial={"sponsor": carol.person})
     html = str(form["sponsor"])
     assert f'value="{carol.person.pk}"' in html and 'value="Carol (P-CAROL)"' in html
+
+
+def test_a_model_forms_initial_id_renders_as_chosen(carol):
+    class ManagerForm(forms.ModelForm):
+        manager = PersonField(required=False)
+
+        class Meta:
+            model = Person
+            fields = ["manager"]
+
+    someone = Person.objects.create(external_id="X1", full_name="X", manager=carol.person)
+    html = str(ManagerForm(instance=someone)["manager"])
+    assert f'value="{carol.person.pk}"' in html and 'value="Carol (P-CAROL)"' in html
