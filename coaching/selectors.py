@@ -104,7 +104,8 @@ def overseen_groups(user, *, today: date | None = None) -> QuerySet[Workgroup]:
             today=today,
         )
         .prefetch_related(_open_cycles())
-        .order_by("-is_overdue", "pilot__name", "name")
+        # Ids last, so pages of the list never overlap or skip a group.
+        .order_by("-is_overdue", "pilot__name", "name", "pilot_id", "pk")
     )
 
 

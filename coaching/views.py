@@ -79,8 +79,6 @@ def mine(request):
         group.next_step = next_step(group)
         group.days_since = days_since(group.cadence_from, today)
     groups = overseen_groups(request.user, today=today)
-    # Pages need a total order: two pilots may share a name, and so may their groups.
-    groups = groups.order_by(*groups.query.order_by, "pilot_id", "pk")
     page = Paginator(groups, OVERSEEN_PER_PAGE).get_page(request.GET.get("page"))
     overseen = list(page.object_list)
     for group in overseen:

@@ -63,7 +63,8 @@ def member_add(request, workgroup_id):
     group = _visible_workgroup(request, workgroup_id)
     form = MemberForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a person to add.")
+        problems = [message for errors in form.errors.values() for message in errors]
+        messages.error(request, " ".join(problems) or "Choose a person to add.")
         return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
     try:
         workgroups.workgroup_member_add(

@@ -102,7 +102,7 @@ def test_an_unknown_member_is_refused_with_a_message(client, bob, workgroup):
     client.force_login(bob)
     url = reverse("pilots:member_add", args=[workgroup.pk])
     response = client.post(url, {"person_search": "P-NOBODY"}, follow=True)
-    assert "Choose a person to add." in response.content.decode()
+    assert "No one has the external id or email “P-NOBODY”" in response.content.decode()
     assert workgroup.memberships.count() == 1
 
 
