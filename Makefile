@@ -25,7 +25,7 @@ test: $(BIN)/.installed  ## lint, Django checks and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses=4 --dist loadfile
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -25,18 +26,98 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SERVICES = bool(os.environ.get("REDIS_URL")) and os.environ.get("DATABASE_URL", "").startswith(
     "postgres"
 )
+# "gw0", "gw1", … in a pytest-xdist worker (`pytest -n 2`), empty in a plain run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def pytest_collection_modifyitems(config, items):
-    if SERVICES:
+    if SERVICES and not XDIST_WORKER:
         return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL and Redis with a Celery worker: runs in the services pass "
-        "(set DATABASE_URL=postgres://… and REDIS_URL=redis://…)"
-    )
+    if SERVICES:
+        # Each xdist worker has its own test database (test_<name>_gw0, …); the real Celery
+        # worker reads test_<name> only, so these run in a separate plain invocation.
+        reason = "services tests need the worker's database: run them without -n (.ci/run does)"
+    else:
+        reason = (
+            "needs PostgreSQL and Redis with a Celery worker: runs in the services pass "
+            "(set DATABASE_URL=postgres://… and REDIS_URL=redis://…)"
+        )
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+class _WorkerLines:
+    """Stands in for the terminal reporter in an xdist worker: keeps the lines written."""
+
+    def __init__(self):
+        self.lines = []
+
+    def write_line(self, line, **markup):
+        self.lines.append(line)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In an xdist worker, run the test packages' own end-of-run summaries (the matrix's cell
+    count, the form fuzzer's example count) and send their lines to the controller, which
+    prints them: workers have no terminal. Each counter lives in one file and `--dist
+    loadfile` keeps a file on one worker, so the lines are whole."""
+    config = session.config
+    if not hasattr(config, "workeroutput"):
+        return
+    reporter = _WorkerLines()
+    for plugin in config.pluginmanager.get_plugins():
+        name = getattr(plugin, "__name__", "")
+        if name.startswith("tests.") and name != __name__:
+            summary = getattr(plugin, "pytest_terminal_summary", None)
+            if summary is not None:
+                summary(terminalreporter=reporter)
+    config.workeroutput["redefine_summary"] = reporter.lines
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workeroutput"):
+        config.pluginmanager.register(_XdistController(), "redefine-xdist-summary")
+
+
+class _XdistController:
+    def __init__(self):
+        self.lines = []
+
+    def pytest_testnodedown(self, node, error):
+        self.lines += getattr(node, "workeroutput", {}).get("redefine_summary", [])
+
+    def pytest_terminal_summary(self, terminalreporter):
+        for line in self.lines:
+            terminalreporter.write_line(line)
+
+
+class WorkerRedisCache(RedisCache):
+    """Redis cache of one xdist worker: its keys carry the worker's prefix, and clear() drops
+    only those (a FLUSHDB would reset another worker's throttling counters mid-test)."""
+
+    def clear(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_per_xdist_worker():
+    """Workers of one `pytest -n` run share the Redis database of REDIS_URL (the services
+    pass); each keeps to its own keys. The embedded default's cache is per process anyway."""
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    if not XDIST_WORKER or cache["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        yield
+        return
+    own = {**cache, "BACKEND": f"{__name__}.WorkerRedisCache", "KEY_PREFIX": XDIST_WORKER}
+    with override_settings(CACHES={"default": own}):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
