@@ -391,7 +391,8 @@ def markdown(report: dict) -> str:
         )
     lines += [
         "",
-        "Causes of every missed target, with the fix recommended per file: "
+        "What each figure measures, what was fixed to reach it, and why a missed target is "
+        "missed: "
         "[FINDINGS.md](FINDINGS.md).",
         "",
         "Reproduce (PostgreSQL on 127.0.0.1:5432, user postgres; override with BENCH_POSTGRES):",
