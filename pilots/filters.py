@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from core.widgets import OnePassSelect
 from hrapi.models import ApiClient
 from people.models import Person
 from pilots.models import Approach, Pilot, PilotStatus, Workgroup
@@ -31,6 +32,7 @@ class PilotFilter(django_filters.FilterSet):
         to_field_name="external_id",
         empty_label="Any sponsor",
         help_text="The sponsor's external_id.",
+        widget=OnePassSelect,
     )
 
     class Meta:

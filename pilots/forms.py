@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.widgets import OnePassSelect
 from people.forms import PersonField
 from people.models import OrgUnit
 from pilots.models import (
@@ -28,6 +29,7 @@ class PilotForm(forms.ModelForm):
         model = Pilot
         fields = list(EDITABLE_FIELDS)
         widgets = {
+            "org_unit": OnePassSelect,
             "vision": forms.Textarea(attrs={"rows": 3}),
             "pain_point": forms.Textarea(attrs={"rows": 3}),
             "demonstration_project": forms.Textarea(attrs={"rows": 3}),

@@ -3,6 +3,7 @@ what the viewer may see (a sponsor never learns other sponsors' names from the f
 
 import django_filters
 
+from core.widgets import OnePassSelect
 from people.models import OrgUnit, Person
 from pilots.models import Approach, Pilot, PilotStatus
 
@@ -11,10 +12,13 @@ class PilotFilter(django_filters.FilterSet):
     approach = django_filters.ChoiceFilter(choices=Approach.choices, empty_label="Any approach")
     status = django_filters.ChoiceFilter(choices=PilotStatus.choices, empty_label="Any status")
     sponsor = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.none(), empty_label="Any sponsor"
+        queryset=Person.objects.none(), empty_label="Any sponsor", widget=OnePassSelect
     )
     org_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.none(), empty_label="Any org unit", label="Org unit"
+        queryset=OrgUnit.objects.none(),
+        empty_label="Any org unit",
+        label="Org unit",
+        widget=OnePassSelect,
     )
 
     class Meta:
