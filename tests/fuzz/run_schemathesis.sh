@@ -17,6 +17,8 @@ cd "$(dirname "$0")/../.."
 BIN=${BIN:-.venv/bin}
 MAX_EXAMPLES=${MAX_EXAMPLES:-20}
 BUDGET=${FUZZ_BUDGET_SECONDS:-280}  # the whole script stays under 5 minutes
+# A new seed each run (fuzzing explores), printed so that a failure or a hang can be replayed.
+SEED=${FUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 started=$(date +%s)
 
 work=$(mktemp -d)
@@ -91,15 +93,19 @@ for _ in $(seq 1 50); do
 done
 
 remaining() { echo $(( BUDGET - ($(date +%s) - started) )); }
+# At the budget, SIGINT: schemathesis then prints what it ran so far (SIGKILL 15 s later).
+budget() { timeout -s INT -k 15 "$@"; }
 status=0
+echo "== fuzz: seed $SEED (rerun with FUZZ_SEED=$SEED to generate the same inputs)"
 echo "== fuzz 1/2: all checks but object-level authorization, as API client alice"
-(cd "$work/clients" && timeout "$(( $(remaining) * 2 / 3 ))" "$OLDPWD/$BIN/st" run "$base/api/schema/" \
+(cd "$work/clients" && budget "$(( $(remaining) * 2 / 3 ))" "$OLDPWD/$BIN/st" run "$base/api/schema/" \
   --url "$base" --checks all --exclude-checks object_level_authorization,positive_data_acceptance \
-  --max-examples "$MAX_EXAMPLES" --workers 1 --no-color) || status=$?
+  --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 --no-color) || status=$?
 echo "== fuzz 2/2: object-level authorization between two supervisors"
-(cd "$work/supervisors" && timeout "$(remaining)" "$OLDPWD/$BIN/st" run "$base/api/schema/" \
+(cd "$work/supervisors" && budget "$(remaining)" "$OLDPWD/$BIN/st" run "$base/api/schema/" \
   --url "$base" --checks object_level_authorization,ignored_auth,not_a_server_error \
-  --phases fuzzing,stateful --max-examples "$MAX_EXAMPLES" --workers 1 --no-color) || status=$?
+  --phases fuzzing,stateful --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 \
+  --no-color) || status=$?
 if [ "$status" != 0 ]; then
   echo "== server log (last 80 lines)"; tail -n 80 "$work/server.log" || true
 fi
