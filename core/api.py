@@ -79,9 +79,9 @@ def exception_handler(exc, context):
 
 def _positive_int(request, name: str, maximum: int | None = None) -> int | None:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdigit() or int(raw) < 1:  # an empty value too: the schema says integer
         raise exceptions.ValidationError({name: ["Must be a whole number of at least 1."]})
     value = int(raw)
     if maximum and value > maximum:

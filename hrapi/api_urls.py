@@ -6,6 +6,7 @@ from hrapi.api import not_found
 
 urlpatterns = [
     # Last of all API routes (config.urls mounts hrapi last): an unknown /api/v1/ path gets
-    # the API's JSON 404. Only paths ending in "/" so APPEND_SLASH still redirects the rest.
-    re_path(r"^.*/$", not_found, name="api-not-found"),
+    # the API's JSON 404. Only paths ending in "/" so APPEND_SLASH still redirects the rest;
+    # [\s\S] so an encoded newline in an id (`/cycles/%0A/`) is an unknown path too.
+    re_path(r"^[\s\S]*/$", not_found, name="api-not-found"),
 ]

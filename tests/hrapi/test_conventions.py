@@ -135,3 +135,12 @@ def test_an_integer_filter_refuses_a_fraction(client_with_scopes):
     body = _error_shape(api.get("/api/v1/baselines/?version=0.5"), 400, "invalid")
     assert body["fields"] == {"version": ["Must be a whole number."]}
     assert api.get("/api/v1/baselines/?version=2").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/cycles/%0A/", "/api/v1/opportunities/1%0A/", "/api/v1/no-such-thing/"]
+)
+def test_a_path_no_route_matches_is_a_json_404(client_with_scopes, path):
+    api = client_with_scopes("people:read")
+    _error_shape(api.get(path), 404, "not_found")
+    _error_shape(api.post(path, {}, format="json"), 404, "not_found")

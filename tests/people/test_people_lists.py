@@ -38,6 +38,8 @@ def test_the_list_is_ordered_by_external_id_and_pages_are_stable(reader, org):
         "page=abc",
         "page_size=-1",
         "page_size=99999",
+        "page_size=",
+        "page=",
         "page=999",
         "updated_since=yesterday",
         "updated_since=",
