@@ -152,18 +152,30 @@ def _cycle_errors(tree: _Tree, cleaned: list[dict], wanted: dict[str, str | None
             "external_id", f"{tree.fk}__external_id"
         )
     )
-    graph = current | wanted
-    errors = []
-    for index, row in cleaned:
-        node, steps = graph.get(row["external_id"]), 0
-        while node is not None and steps <= len(graph):
-            if node == row["external_id"]:
-                errors.append(
-                    {"index": index, "field": tree.ref_field, "message": tree.cycle_message}
-                )
-                break
-            node, steps = graph.get(node), steps + 1
-    return errors
+    cyclic = _on_cycles(current | wanted)
+    return [
+        {"index": index, "field": tree.ref_field, "message": tree.cycle_message}
+        for index, row in cleaned
+        if row["external_id"] in cyclic
+    ]
+
+
+def _on_cycles(graph: dict[str, str | None]) -> set[str]:
+    """The nodes whose chain of parents leads back to themselves. Each node has one parent,
+    so one pass that never walks a node twice finds them all (walking up from every row
+    separately took quadratic time on a 10,000-person management chain)."""
+    on_path, done, cyclic = set(), set(), set()
+    for start in graph:
+        path, node = [], start
+        while node is not None and node not in done and node not in on_path:
+            on_path.add(node)
+            path.append(node)
+            node = graph.get(node)
+        if node in on_path:
+            cyclic.update(path[path.index(node) :])
+        on_path.clear()
+        done.update(path)
+    return cyclic
 
 
 def _upsert(tree: _Tree, rows: list, extra_refs: Callable | None = None) -> UpsertResult:

@@ -187,3 +187,13 @@ def test_active_must_be_a_json_boolean(writer):
     ]
     errors = writer.post("/api/v1/people/bulk/", {"rows": rows}).json()["errors"]
     assert [(e["index"], e["field"]) for e in errors] == [(0, "active"), (1, "active")]
+
+
+def test_only_rows_on_a_cycle_are_refused_not_those_that_lead_into_one():
+    from people.services import _on_cycles
+
+    graph = {"T1": "T2", "T2": "A", "A": "B", "B": "C", "C": "A", "S": "S", "R": None, "X": "R"}
+    assert _on_cycles(graph) == {"A", "B", "C", "S"}
+    chain = {f"P{n}": f"P{n + 1}" for n in range(20_000)}  # one long management line
+    assert _on_cycles(chain) == set()
+    assert _on_cycles(chain | {"P20000": "P0"}) == set(chain) | {"P20000"}
