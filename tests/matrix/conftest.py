@@ -10,12 +10,6 @@ from tests.matrix.cast import build_cast
 CELLS: Counter = Counter()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast has nine accounts per row; the production hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cast(alice, bob, carol, dan, erin, hilda, mallory, org):
     cache.clear()  # throttling counts live in the cache; every row starts from zero

@@ -29,8 +29,7 @@ print(json.dumps({m._meta.label: m._default_manager.count() for m in apps.get_mo
 
 
 @pytest.fixture
-def organisation(alice, bob, carol, dan, erin, hilda, mallory, org, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def organisation(alice, bob, carol, dan, erin, hilda, mallory, org):
     users = {u.username: u for u in (alice, bob, carol, dan, erin, hilda, mallory)}
     return build_cast(users, org)
 
