@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# The matrix's cast (reused by the fuzzer and the CSV tests) and its fast password hasher.
-from tests.matrix.conftest import _fast_passwords, cast  # noqa: F401
+# The matrix's cast, reused by the fuzzer and the CSV tests.
+from tests.matrix.conftest import cast  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 # The test process's own settings must not leak into "production" (the async flag is set by
