@@ -25,3 +25,14 @@ def pick_person(page, box: str, typed: str, label: str) -> None:
     page.locator(box).press_sequentially(typed, delay=40)
     page.get_by_role("option", name=label, exact=True).click()
     assert page.locator(box).input_value() == label
+
+
+def fill_pilot_form(page, name: str) -> None:
+    """Fill the pilot form's required fields (everything but the sponsor)."""
+    page.fill("#id_name", name)
+    page.select_option("#id_approach", "work_redefinition")
+    page.fill("#id_vision", "Everyone finds and fixes what slows customers down.")
+    page.fill("#id_pain_point", "Claims wait three weeks for a first look.")
+    page.fill("#id_demonstration_project", "Triage every claim on the day it arrives.")
+    page.fill("#id_planned_start", "2026-12-01")
+    page.fill("#id_review_date", "2027-06-01")

@@ -5,7 +5,7 @@ import pytest
 
 from people.models import Person
 from pilots.models import Pilot
-from tests.browser.support import login, pick_person, screenshot
+from tests.browser.support import fill_pilot_form, login, pick_person, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,13 +18,7 @@ def test_a_leader_picks_a_sponsor_on_a_phone(live_server, phone, alice, bob, org
     Person.objects.create(external_id="P-BOBO", full_name="Bob Gone", active=False)
     login(phone, live_server, "alice")
     phone.goto(f"{live_server.url}/pilots/new/")
-    phone.fill("#id_name", "Claims on the phone")
-    phone.select_option("#id_approach", "work_redefinition")
-    phone.fill("#id_vision", "Everyone fixes what slows customers down.")
-    phone.fill("#id_pain_point", "Claims wait three weeks.")
-    phone.fill("#id_demonstration_project", "Same-day triage.")
-    phone.fill("#id_planned_start", "2026-12-01")
-    phone.fill("#id_review_date", "2027-06-01")
+    fill_pilot_form(phone, "Claims on the phone")
 
     phone.locator("#id_sponsor").press_sequentially("bob", delay=40)
     options = phone.get_by_role("listbox").get_by_role("option")

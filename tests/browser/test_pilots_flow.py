@@ -4,7 +4,7 @@ the charter in their own session; the sponsor confirms the assurance, approves a
 import pytest
 
 from pilots.models import Pilot
-from tests.browser.support import login, pick_person, screenshot
+from tests.browser.support import fill_pilot_form, login, pick_person, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,13 +22,7 @@ def test_a_pilot_goes_from_draft_to_running(live_server, browser, page, bob, car
     _submit(page, "Create draft pilot")  # empty: inline messages
     assert page.locator(".errorlist").count() >= 4
     screenshot(page, "pilots-form-errors")
-    page.fill("#id_name", "Same-day claims triage")
-    page.select_option("#id_approach", "work_redefinition")
-    page.fill("#id_vision", "Everyone finds and fixes what slows customers down.")
-    page.fill("#id_pain_point", "Claims wait three weeks for a first look.")
-    page.fill("#id_demonstration_project", "Triage every claim on the day it arrives.")
-    page.fill("#id_planned_start", "2026-12-01")
-    page.fill("#id_review_date", "2027-06-01")
+    fill_pilot_form(page, "Same-day claims triage")
     _submit(page, "Create draft pilot")
     pilot = Pilot.objects.get()
     assert page.url.endswith(f"/pilots/{pilot.pk}/")

@@ -142,22 +142,17 @@ def test_rebaselining_needs_a_reason(pilot, history, bob, carol, cases):
 @pytest.fixture
 def mixed(pilot, cases, handling, hours_saved, carol, dan):
     """Mean, last and sum metrics with ties, corrections and rows the window must skip."""
-    backlog = MetricDefinition.objects.create(
-        key="backlog",
-        name="Backlog",
-        unit="cases",
-        kind="performance",
-        direction="lower_is_better",
-        aggregation="sum",
-    )
-    retired = MetricDefinition.objects.create(
-        key="retired",
-        name="Retired",
-        unit="cases",
-        kind="performance",
-        direction="lower_is_better",
-        aggregation="sum",
-        active=False,
+    backlog, retired = (
+        MetricDefinition.objects.create(
+            key=key,
+            name=key.capitalize(),
+            unit="cases",
+            kind="performance",
+            direction="lower_is_better",
+            aggregation="sum",
+            active=active,
+        )
+        for key, active in (("backlog", True), ("retired", False))
     )
     MetricDefinition.objects.filter(pk=handling.pk).update(aggregation="last")
     Workgroup.objects.create(pilot=pilot, name="Carol's second team", supervisor=carol.person)
