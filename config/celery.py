@@ -36,4 +36,13 @@ app.conf.beat_schedule = {
     # Webhook deliveries that failed wait out their backoff (1, 2, 4, 8 min); this queues the
     # next attempt once it is due, so retries survive worker restarts.
     "hrapi-webhook-retry-due": {"task": "hrapi.tasks.webhook_retry_due", "schedule": 60.0},
+    # The portfolio's "effect vs comparison" column reads stored estimates; a quarter of an
+    # hour keeps them close to the data without re-running every randomisation test a minute.
+    "evidence-refresh-effects": {"task": "evidence.tasks.refresh_effects", "schedule": 15 * 60.0},
+    # Follow-ups of ended pilots go out in the morning of their due day (+6 weeks, +6 months…);
+    # a wave is claimed before its invitations are made, so a second run sends nothing.
+    "evidence-send-due-followups": {
+        "task": "evidence.tasks.send_due_followups",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

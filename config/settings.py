@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "coaching",
     "hrapi",
     "portfolio",
+    "evidence",
 ]
 
 MIDDLEWARE = [

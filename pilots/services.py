@@ -155,6 +155,7 @@ def pilot_start(
 ) -> Pilot:
     """Start the pilot: every charter complete, every person free of other running pilots;
     seats taken, baselines frozen and the event published, all or nothing."""
+    from evidence.services import comparison_freeze_for_start
     from metrics.baselines import baselines_freeze_for_start
 
     at = at or timezone.now()
@@ -171,6 +172,8 @@ def pilot_start(
     )
     # Records the override reason on the pilot when it was needed for missing data.
     baselines_freeze_for_start(pilot=pilot, frozen_at=at, override_reason=override_reason)
+    # The comparison group freezes with the baselines, before any result can be known.
+    comparison_freeze_for_start(pilot=pilot, frozen_at=at, by=by)
     publish_event(PILOT_STARTED, pilot_id=pilot.pk)
     return pilot
 
@@ -279,6 +282,9 @@ def _end(pilot: Pilot, move: str, *, by, at: dt.datetime, reason: str, premature
     pilot.ended_at, pilot.premature_stop = at, premature
     lifecycle.take(pilot, move, by=by, at=at, reason=reason, also=("ended_at", "premature_stop"))
     RunningAssignment.objects.filter(workgroup__pilot=pilot).delete()
+    from evidence.followups import followups_schedule_for_end
+
+    followups_schedule_for_end(pilot=pilot)  # +6 weeks, +6 months, … (the pilot's plan)
     publish_event(PILOT_ENDED, pilot_id=pilot.pk)
 
 
