@@ -7,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core import views as core_views
 
-API_APPS = ["people", "pilots", "metrics", "coaching", "portfolio", "hrapi"]
+# hrapi last: it ends with the JSON 404 for every other path under /api/v1/.
+API_APPS = ["people", "pilots", "metrics", "coaching", "portfolio", "evidence", "hrapi"]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
