@@ -21,6 +21,7 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("coaching/", include("coaching.urls")),
     path("portfolio/", include("portfolio.urls")),
+    path("evidence/", include("evidence.urls")),
     path("integrations/", include("hrapi.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file: the CSP allows no inline JS.

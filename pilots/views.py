@@ -34,7 +34,10 @@ from pilots.selfcontainment import assess_pilot, assess_workgroup
 
 # Sections other apps add to the pilot page (template names, rendered in order with the
 # page's context). Add yours here rather than editing the page.
-EXTRA_SECTIONS: list[str] = ["metrics/_pilot_baselines_section.html"]
+EXTRA_SECTIONS: list[str] = [
+    "metrics/_pilot_baselines_section.html",
+    "evidence/_pilot_section_include.html",
+]
 
 # Moves with their own form on the page: the decision at review.
 DECIDED = {"scale", "adapt"}
