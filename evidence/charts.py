@@ -86,10 +86,11 @@ def still_redefined_chart(pilot, scores, settings) -> Chart:
     value = [float(p["cumulative_value"]) for p in series]
     shown = [s for s in scores if s.mean is not None]
     data = [
-        {"type": "scatter", "mode": "lines", "x": months, "y": value, "name": "Value created, cumulative",
-         "line": {"color": VALUE_COLOUR}, "yaxis": "y"},
-        {"type": "scatter", "mode": "lines+markers+text", "x": [s.due_on.isoformat() for s in shown],
-         "y": [round(s.mean, 1) for s in shown], "text": [s.label for s in shown],
+        {"type": "scatter", "mode": "lines", "x": months, "y": value,
+         "name": "Value created, cumulative", "line": {"color": VALUE_COLOUR}, "yaxis": "y"},
+        {"type": "scatter", "mode": "lines+markers+text",
+         "x": [s.due_on.isoformat() for s in shown], "y": [round(s.mean, 1) for s in shown],
+         "text": [s.label for s in shown],
          "textposition": "top center", "name": "Still redefined (0–10)",
          "line": {"color": SCORE_COLOUR, "dash": "dot"}, "marker": {"size": 10}, "yaxis": "y2"},
     ]  # fmt: skip

@@ -12,7 +12,17 @@ MIN_SHARED = 2
 TOP = 8
 # Common English words that carry no theme (the app's language is English).
 STOPWORDS = frozenset(
-    ["a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "best", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "each", "even", "every", "few", "for", "from", "get", "gets", "getting", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "keep", "kept", "less", "like", "lot", "lots", "made", "make", "makes", "many", "me", "more", "most", "much", "my", "need", "needs", "next", "no", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "really", "same", "she", "should", "so", "some", "still", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "very", "was", "way", "we", "well", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "work", "worked", "working", "works", "would", "you", "your", "yours", "hope", "hoping", "want", "thing", "things", "think"]
+    (  # noqa: SIM905 - a word list reads better as text
+        "a about after again all also am an and any are as at be because been before being "
+        "best but by can could did do does doing done each even every few for from get gets "
+        "getting got had has have having he her here hers him his how i if in into is it its "
+        "just keep kept less like lot lots made make makes many me more most much my need needs "
+        "next no not now of off on once one only or other our ours out over own really same "
+        "she should so some still such than that the their them then there these they this "
+        "those through to too under until up us very was way we well were what when where which "
+        "while who why will with work worked working works would you your yours hope hoping "
+        "want thing things think"
+    ).split()
 )
 
 
