@@ -7,7 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, FloatField, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evidence.matching import Profile, profiles, propose, rank_candidates
@@ -110,31 +111,46 @@ def offset_label(weeks: int) -> str:
 
 def wave_scores(pilot_ids) -> dict[int, list[WaveScore]]:
     """Per pilot, each wave's invited and answered counts and the mean 0–10 (only for five
-    answers or more). Three queries whatever the number of pilots."""
-    waves = list(
-        FollowUpWave.objects.filter(pilot_id__in=pilot_ids).order_by("pilot_id", "offset_weeks")
-    )
-    ids = [w.pk for w in waves]
-    invited = dict(
-        FollowUpInvitation.objects.filter(wave_id__in=ids, emailed_at__isnull=False)
-        .values("wave_id")
+    answers or more), in one query whatever the number of pilots."""
+    invited = (
+        FollowUpInvitation.objects.filter(wave=OuterRef("pk"), emailed_at__isnull=False)
+        .order_by()
+        .values("wave")
         .annotate(n=Count("id"))
-        .values_list("wave_id", "n")
+        .values("n")
     )
-    answers = {
-        row["wave_id"]: row
-        for row in FollowUpAnswer.objects.filter(wave_id__in=ids)
-        .values("wave_id")
-        .annotate(n=Count("id"), mean=Avg("still_redefined"))
-    }
+    answers = FollowUpAnswer.objects.filter(wave=OuterRef("pk")).order_by().values("wave")
+    waves = (
+        FollowUpWave.objects.filter(pilot_id__in=pilot_ids)
+        .annotate(
+            invited=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
+            answered=Coalesce(
+                Subquery(answers.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+                0,
+            ),
+            mean=Subquery(
+                answers.annotate(m=Avg("still_redefined")).values("m"), output_field=FloatField()
+            ),
+        )
+        .order_by("pilot_id", "offset_weeks")
+    )
     found = defaultdict(list)
     for wave in waves:
-        row = answers.get(wave.pk, {"n": 0, "mean": None})
-        shown = row["mean"] if row["n"] >= MIN_ANSWERS else None
+        shown = wave.mean if wave.answered >= MIN_ANSWERS else None
         found[wave.pilot_id].append(
             WaveScore(
                 wave.pk, wave.offset_weeks, wave.due_on, wave.sent_at is not None,
-                invited.get(wave.pk, 0), row["n"], float(shown) if shown is not None else None,
+                wave.invited, wave.answered, float(shown) if shown is not None else None,
             )
         )  # fmt: skip
     return dict(found)
+
+
+def add_evidence(rows) -> None:
+    """Portfolio rows gain `effects` (snapshots, value metrics first) and `followups` (the
+    0–10 per wave): two queries, however many rows."""
+    ids = [row.pilot.pk for row in rows]
+    effects, scores = effect_snapshots(ids), wave_scores(ids)
+    for row in rows:
+        row.effects = effects.get(row.pilot.pk, [])
+        row.followups = [s for s in scores.get(row.pilot.pk, []) if s.mean is not None]

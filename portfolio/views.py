@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.roles import Role, has_role, is_hr_admin, sees_portfolio
+from evidence.selectors import add_evidence
 from pilots.models import Pilot
 from portfolio import charts, services
 from portfolio.exports import chart_csv, dashboard_xlsx
@@ -57,6 +58,7 @@ def dashboard(request):
     rows = dashboard_rows(filterset.qs, settings=settings)
     page = Paginator(rows, PILOTS_PER_PAGE).get_page(request.GET.get("page"))
     add_workgroup_health(page.object_list)
+    add_evidence(page.object_list)  # effect vs comparison, and the 0–10 after the end
     state = freshness()
     filters = request.GET.copy()
     filters.pop("page", None)
