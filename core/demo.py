@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "pilots.demo",
     "metrics.demo_alerts",
     "coaching.demo",
+    "evidence.demo",  # before the portfolio's: its pilots get outcomes and rollups too
     "portfolio.demo",
 ]
 

@@ -35,7 +35,7 @@ def event_study_chart(found, weeks: list[dt.date]) -> Chart:
     layout = _layout(
         f"{metric.name}: pilot minus comparison, week by week",
         "Weeks from the start (0 = first week after it)",
-        f"Change since the last week before ({metric.unit})",
+        f"Gap against week −1 ({metric.unit})",
         shapes=[
             {"type": "line", "xref": "x", "yref": "paper", "x0": -0.5, "x1": -0.5, "y0": 0,
              "y1": 1, "line": {"dash": "dot", "color": "#7f8c8d"}},
@@ -99,9 +99,12 @@ def still_redefined_chart(pilot, scores, settings) -> Chart:
         "",
         f"Value created ({settings.currency})",
         yaxis2={"title": {"text": "Still redefined (0–10)"}, "overlaying": "y", "side": "right",
-                "range": [0, 10.5], "automargin": True},
+                "range": [0, 10.5], "tickvals": [0, 2, 4, 6, 8, 10], "showgrid": False,
+                "automargin": True},
         height=360,
     )  # fmt: skip
+    # Two axes: Plotly autoranges each on its own, but cuts the first one off at the top.
+    layout["yaxis"]["range"] = [0, (max(value, default=0) or 1) * 1.1]
     rows = [[s.label, s.due_on.isoformat(), s.invited, s.answered, s.mean] for s in scores]
     return Chart(
         key="still-redefined",

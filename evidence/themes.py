@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
         "she should so some still such than that the their them then there these they this "
         "those through to too under until up us very was way we well were what when where which "
         "while who why will with work worked working works would you your yours hope hoping "
-        "want thing things think"
+        "want thing things think instead"
     ).split()
 )
 

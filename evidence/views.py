@@ -86,8 +86,9 @@ def chart_csv(request, pk, key):
 
 
 def _no_trace(response):
-    # The token is in the URL: never send it on as a Referer, never keep the page in a cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site as a Referer. Not "no-referrer":
+    # browsers then send `Origin: null` with the form, and the CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -101,7 +101,7 @@ def test_the_link_is_stored_hashed_works_once_and_the_answer_is_anonymous(client
     assert FollowUpInvitation.objects.filter(token_hash=followups.token_hash(token)).count() == 1
     url = reverse("evidence:answer", args=[token])
     opened = client.get(url)
-    assert opened.status_code == 200 and opened["Referrer-Policy"] == "no-referrer"
+    assert opened.status_code == 200 and opened["Referrer-Policy"] == "same-origin"
     assert client.get(url).status_code == 200  # opening spends nothing
     assert client.post(url, ANSWER).status_code == 200
     answer = FollowUpAnswer.objects.get()
