@@ -28,7 +28,11 @@ from pilots import services as pilot_services
 from pilots import workgroups
 from pilots.models import Charter, Pilot, Workgroup, WorkgroupMember
 
-REVIEWED, POOL, SCALED = "Service desk redefined", "Service desk, next wave", "Claims desk redefined"
+REVIEWED, POOL, SCALED = (
+    "Service desk redefined",
+    "Service desk, next wave",
+    "Claims desk redefined",
+)
 WEEKS_RUN, PRE_WEEKS = 14, 16
 DEFINITIONS = {
     "first_contact_resolution": ("First-contact resolution", "%", "value", "mean"),
@@ -76,7 +80,9 @@ def _free_people() -> list[int]:
     busy = set(WorkgroupMember.objects.values_list("person_id", flat=True))
     busy |= set(Workgroup.objects.values_list("supervisor_id", flat=True))
     free = Person.objects.filter(active=True, user__isnull=True).exclude(email="")
-    return [pk for pk in free.order_by("external_id").values_list("pk", flat=True) if pk not in busy]
+    return [
+        pk for pk in free.order_by("external_id").values_list("pk", flat=True) if pk not in busy
+    ]
 
 
 def _definitions() -> dict[str, MetricDefinition]:

@@ -77,6 +77,13 @@ def _observations_sql() -> str:
         f"AND o.period_start >= {_date('p.started_at')} "
         f"AND (p.ended_at IS NULL OR o.period_start <= {_date('p.ended_at')})"
     )
+    # A workgroup's observations count while its pilot runs, as a person's do: before the
+    # start they are the pre-period (the comparison's, see evidence/), not the pilot's gains.
+    workgroup_run = (
+        "JOIN pilots_pilot p ON p.id = w.pilot_id AND p.started_at IS NOT NULL "
+        f"AND o.period_start >= {_date('p.started_at')} "
+        f"AND (p.ended_at IS NULL OR o.period_start <= {_date('p.ended_at')})"
+    )
     return " UNION ALL ".join(
         [
             obs.format(
@@ -84,7 +91,7 @@ def _observations_sql() -> str:
             ),
             obs.format(
                 pilot="w.pilot_id",
-                join="JOIN pilots_workgroup w ON w.id = o.subject_id",
+                join="JOIN pilots_workgroup w ON w.id = o.subject_id " + workgroup_run,
                 subject="workgroup",
             ),
             obs.format(pilot="s.pilot_id", join=person_join, subject="person"),

@@ -77,7 +77,9 @@ def test_a_member_answers_a_follow_up_on_a_phone(live_server, phone, demo):
     assert phone.locator("[data-refused=used_link]").count() == 1
 
 
-def test_screens_of_the_follow_ups_the_portfolio_and_the_invitations(live_server, page, phone, demo):
+def test_screens_of_the_follow_ups_the_portfolio_and_the_invitations(
+    live_server, page, phone, demo
+):
     scaled = Pilot.objects.get(name="Claims desk redefined")
     for view, name in ((page, "1280"), (phone, "390")):
         login(view, live_server, "sponsor")

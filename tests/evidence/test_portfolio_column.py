@@ -50,3 +50,24 @@ def test_fewer_than_five_answers_show_no_score(client, started, alice):
     client.force_login(alice)
     html = client.get(URL).content.decode()
     assert ">9.0</span>" not in html
+
+
+def test_pre_period_observations_of_a_workgroup_are_not_the_pilots_gains(started, pool):
+    """The comparison needs weeks of data before the start; the portfolio counts a
+    workgroup's hours only while its pilot runs (a draft's next wave counts nothing)."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from metrics.models import Observation
+    from portfolio.rollups import rollups_refresh
+    from portfolio.selectors import pilot_totals
+
+    rollups_refresh()
+    ids = list(started.workgroups.values_list("pk", flat=True))
+    after = Observation.objects.filter(
+        metric__key="hours_freed", subject_id__in=ids, period_start__gte=started.started_at.date()
+    ).aggregate(total=Sum("value"))["total"]
+    totals = pilot_totals([started.pk, pool[0].pilot_id])
+    assert totals[started.pk].efficiency_hours == Decimal(after).quantize(Decimal("0.01"))
+    assert pool[0].pilot_id not in totals or not totals[pool[0].pilot_id].efficiency_hours
