@@ -185,6 +185,26 @@ def _floor_row(r, figure):
     ]
 
 
+def rows_effect(r):
+    ratio = _ratio(r["effect"]["median_ms"], r["page"]["median_ms"])
+    groups, weeks = r["groups"], r["weeks"]
+    return [
+        _row(
+            "effect vs comparison",
+            "pilot_effect with randomisation " + _ms(r["effect"]),
+            r["effect"],
+            "pilot page without it " + _ms(r["page"]),
+            r["page"],
+            ratio,
+            "≤ 0.5×",
+            ratio is not None and ratio <= 0.5,
+            f"{groups[0]} + {groups[1]} workgroups, {weeks[0]} + {weeks[1]} weeks, "
+            f"{r['relabellings']} {r['p_value_method']} relabellings; page with it "
+            + _ms(r["page_with_evidence"]),
+        )
+    ]
+
+
 def rows_ingest(r):
     """Ingest against COPY of the same rows into metrics_observation itself, with its indexes
     (the physical limit of landing those rows in that table); COPY into an index-free scratch
@@ -343,8 +363,9 @@ def build_rows(main: dict, reference: dict, scale: str) -> list[dict]:
         "chart": rows_chart,
         "ingest": rows_ingest,
         "freeze": rows_freeze,
+        "effect": rows_effect,
     }
-    for name in ("dashboard", "chart", "ingest", "freeze"):
+    for name in ("dashboard", "chart", "ingest", "freeze", "effect"):
         result = main.get(name, {"status": "not run"})
         ok = result.get("status") == "ok"
         rows += builders[name](result) if ok else _unavailable(name, result)

@@ -79,8 +79,9 @@ def randomisation_p(treated: np.ndarray, comparison: np.ndarray, *, seed: int):
     extreme, drawn = 0, 0
     while drawn < DRAWS:
         rows = min(batch, DRAWS - drawn)
-        labels = rng.random((rows, n)).argpartition(k, axis=1)[:, :k]
-        differences = _absolute_differences(pooled[labels].sum(axis=1), total, k, n)
+        shuffled = np.tile(pooled, (rows, 1))
+        rng.permuted(shuffled, axis=1, out=shuffled)  # each row a random relabelling
+        differences = _absolute_differences(shuffled[:, :k].sum(axis=1), total, k, n)
         extreme += int(np.count_nonzero(differences >= threshold))
         drawn += rows
     # The observed labelling is one of the possible ones: (1 + extreme) / (1 + draws).

@@ -14,7 +14,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-SCENARIOS = ["dashboard", "chart", "freeze", "lists", "memory", "ingest"]  # ingest writes: last
+SCENARIOS = ["dashboard", "chart", "freeze", "effect", "lists", "memory", "ingest"]  # ingest last
 
 
 def configure_django(database_url: str) -> None:
