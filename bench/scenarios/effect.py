@@ -19,6 +19,11 @@ class _Rollback(Exception):
     pass
 
 
+def _lift(group, pilot, week: int) -> int:
+    """A known effect of 3 on the pilot's groups after the start."""
+    return 3 if group.pilot_id == pilot.pk and week >= WEEKS // 2 else 0
+
+
 def _panel(sponsor):
     import random
 
@@ -68,9 +73,7 @@ def _panel(sponsor):
             subject_id=group.pk,
             period_start=first + dt.timedelta(weeks=w),
             period_end=first + dt.timedelta(weeks=w, days=6),
-            value=Decimal(
-                f"{rng.gauss(40, 5) + (3 if group.pilot_id == pilots[0].pk and w >= WEEKS // 2 else 0):.2f}"
-            ),
+            value=Decimal(f"{rng.gauss(40, 5) + _lift(group, pilots[0], w):.2f}"),
             source="bench-effect",
         )  # fmt: skip
         for group in groups
