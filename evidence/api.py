@@ -1,6 +1,7 @@
 """The effect endpoint of the v1 API (scope "pilots"), scoped like the pilot itself: a person
 reads the effect of the pilots `visible_to` them, a machine client with `pilots:read` any."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -11,6 +12,8 @@ from evidence.serializers import PilotEffectSerializer
 from hrapi.permissions import visible
 from pilots.models import Pilot
 from portfolio.models import OrganisationSettings
+
+BIGGEST_ID = 2**63 - 1
 
 
 def _metric_body(found) -> dict:
@@ -70,6 +73,8 @@ class PilotEffectView(APIView):
         "reason below 3 groups a side or 8 pre-period weeks.",
     )
     def get(self, request, pk: int):
+        if pk > BIGGEST_ID:  # no such pilot; SQLite cannot even compare the number
+            raise Http404
         pilot = get_object_or_404(visible(Pilot.objects.all(), request), pk=pk)
         settings = OrganisationSettings.load()
         return Response(

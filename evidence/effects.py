@@ -72,6 +72,7 @@ class PilotEffect:
     not_estimable: str = ""
     weeks: list[dt.date] = field(default_factory=list)
     pre_columns: int = 0
+    currency: str = ""
 
     @property
     def reason(self) -> str:
@@ -96,7 +97,8 @@ def pilot_effect(
 ) -> PilotEffect:
     """The effect on every outcome metric of the set in force (or of `comparison`)."""
     comparison = comparison or latest_set(pilot)
-    effect = PilotEffect(pilot=pilot, comparison=comparison)
+    settings = settings or OrganisationSettings.load()
+    effect = PilotEffect(pilot=pilot, comparison=comparison, currency=settings.currency)
     post = post_period(pilot, today)
     if comparison is None:
         effect.not_estimable = "no_comparison_set"
@@ -108,7 +110,7 @@ def pilot_effect(
     if not metrics:
         effect.not_estimable = "no_outcome_metrics"
         return effect
-    _estimate_all(effect, comparison, metrics, post, settings or OrganisationSettings.load())
+    _estimate_all(effect, comparison, metrics, post, settings)
     return effect
 
 

@@ -65,9 +65,10 @@ def comparison_context(pilot: Pilot, user) -> dict:
 
 def followups_context(pilot: Pilot, user) -> dict:
     scores = wave_scores([pilot.pk]).get(pilot.pk, [])
+    offsets = plan_offsets(pilot)
     context = {
-        "offsets": plan_offsets(pilot),
-        "offset_labels": [offset_label(w) for w in plan_offsets(pilot)],
+        "offsets": offsets,
+        "offset_labels": [offset_label(w) for w in offsets],
         "scores": scores,
         "may_plan": can_plan_followups(user, pilot),
         "min_answers": MIN_ANSWERS,

@@ -80,8 +80,16 @@ def test_a_member_of_the_pilot_reads_it(api, started, erin):
 
 def test_an_unknown_pilot_is_a_json_404(api, bob):
     api.force_authenticate(bob)
-    response = api.get("/api/v1/pilots/999999/effect/")
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    for path in ("999999", "99999999999999999999", "abc", "-1", "%00", "1.5"):
+        response = api.get(f"/api/v1/pilots/{path}/effect/")
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "not_found"
+
+
+def test_writes_to_the_effect_are_refused(api, started, bob):
+    api.force_authenticate(bob)
+    for method in (api.post, api.put, api.patch, api.delete):
+        assert method(url(started), {}).status_code in (403, 405)
 
 
 def test_before_the_start_there_is_no_comparison_set(api, data, bob):

@@ -99,3 +99,23 @@ def test_a_reselection_from_the_page_needs_a_reason(client, started, bob, pool):
     assert ComparisonSet.objects.filter(pilot=started).count() == 2
     html = page(client, bob, started).content.decode()
     assert "data-first-version" in html and 'data-version="2"' in html
+
+
+def test_the_evidence_section_takes_the_same_queries_whatever_the_comparisons_size(
+    client, started, alice, pool, bob
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evidence import services
+
+    client.force_login(alice)  # a portfolio leader: reads everything, re-selects nothing
+    url = reverse("pilots:detail", args=[started.pk])
+    client.get(url)
+    counts = []
+    for groups in (pool[:3], pool):
+        services.comparison_reselect(pilot=started, workgroups=groups, reason="size", by=bob)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
