@@ -44,6 +44,13 @@ def _networks(name: str) -> list[str]:
 
 # A fixed development key is fine because production refuses to start without its own.
 SECRET_KEY = _required_in_production("SECRET_KEY", "dev-only-insecure-key-not-for-production")
+# Webhook signing secrets are encrypted at rest with a key derived from this (hrapi/encryption.py).
+# A separate key from SECRET_KEY, so rotating one does not lose the other; old keys listed in
+# WEBHOOK_SECRET_KEY_FALLBACKS still decrypt until `manage.py webhook_secrets_reencrypt` runs.
+WEBHOOK_SECRET_KEY = _required_in_production(
+    "WEBHOOK_SECRET_KEY", "dev-only-webhook-key-not-for-production"
+)
+WEBHOOK_SECRET_KEY_FALLBACKS = env.list("WEBHOOK_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = [
     h.strip()
     for h in _required_in_production("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
@@ -364,3 +371,6 @@ LOGGING = {
 
 # --- Redefine ----------------------------------------------------------------------------------
 REDEFINE_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Webhooks go only to public addresses (hrapi/destinations.py); a deployment whose receivers sit
+# on its own network lists those networks here. Tests list their local receiver.
+WEBHOOK_ALLOWED_NETWORKS = _networks("WEBHOOK_ALLOWED_NETWORKS")
