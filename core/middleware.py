@@ -6,6 +6,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
 
 IDLE_MESSAGE = (
@@ -55,3 +57,10 @@ class IdleSessionMiddleware:
             return
         if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
             request.session["last_activity"] = now
+
+
+@receiver(user_logged_in, dispatch_uid="core.logging_in_is_activity")
+def _logging_in_is_activity(sender, request, user, **kwargs):
+    # Stamped with the login's own session write, so the next request need not write again.
+    if request is not None and hasattr(request, "session"):
+        request.session["last_activity"] = time.time()

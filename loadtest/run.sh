@@ -28,7 +28,8 @@ trap cleanup EXIT
 export DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false TRUSTED_PROXIES=127.0.0.1
 export DJANGO_SETTINGS_MODULE=loadtest.settings
 SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY
+WEBHOOK_SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
+export SECRET_KEY WEBHOOK_SECRET_KEY
 
 echo "== preparing the database"
 "$bin/python" manage.py migrate --no-input -v0

@@ -23,15 +23,20 @@ def test_the_deploy_check_reports_nothing_with_production_settings(run_productio
     result = run_production(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "WEBHOOK_SECRET_KEY"])
 def test_production_mode_refuses_to_start_without_a_required_setting(run_production, missing):
-    env = {"SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": "example.com"}
+    env = {
+        "SECRET_KEY": random_secret_key(),
+        "ALLOWED_HOSTS": "example.com",
+        "WEBHOOK_SECRET_KEY": random_secret_key(),
+    }
     del env[missing]
     result = run_production(["manage.py", "check"], **env)
     assert result.returncode != 0
@@ -44,6 +49,7 @@ def test_production_mode_turns_on_secure_cookies_hsts_and_the_ssl_redirect(run_p
         ["-c", PRODUCTION_SETTINGS],
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stderr
@@ -75,6 +81,7 @@ def test_production_mode_redirects_to_https_and_sends_hsts_on_a_real_response(ru
         ["-c", HEALTHZ_OVER_HTTP_AND_HTTPS],
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stderr
@@ -104,6 +111,7 @@ def _https_answers(run_production, **env) -> dict:
         ["-c", FORGED_AND_PROXIED_HTTPS],
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
         **env,
     )
@@ -128,6 +136,7 @@ def test_the_deploy_check_stays_clean_behind_a_proxy(run_production):
     result = run_production(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
         TRUSTED_PROXIES="10.0.0.0/8,fd00::/8",
     )
@@ -138,6 +147,7 @@ def test_a_malformed_proxy_list_stops_the_start(run_production):
     result = run_production(
         ["manage.py", "check"],
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
         TRUSTED_PROXIES="proxy.internal",
     )
