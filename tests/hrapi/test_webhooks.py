@@ -192,3 +192,37 @@ def test_with_a_broker_the_delivery_is_queued_after_commit_for_a_worker(
     assert delivery.next_attempt_at is None  # the sweep leaves it to the queued task
     assert webhook_deliver(**intent.kwargs) == "delivered"  # what the worker runs
     assert len(receiver.requests) == 1
+
+
+def test_baseline_events_carry_the_rows_as_the_baselines_api_returns_them(
+    receiver, pilot, carol, deliver_due, client_with_scopes
+):
+    import datetime as dt
+
+    from hrapi.events import BASELINE_REBASELINED
+    from hrapi.services import api_client_create, webhook_subscription_create
+    from metrics.models import Baseline
+    from tests.portfolio.conftest import metric
+
+    client, _ = api_client_create(name="hris", scopes=["metrics:read"])
+    events = [BASELINE_FROZEN, BASELINE_REBASELINED]
+    webhook_subscription_create(client=client, url=receiver.url, events=events)
+    cases = metric("cases", "cases", "performance")
+    first = Baseline.objects.create(
+        pilot=pilot, person=carol.person, metric=cases, value=10, observation_count=3,
+        window_start=dt.date(2026, 3, 9), window_end=dt.date(2026, 5, 31),
+        frozen_at=timezone.now(),
+    )  # fmt: skip
+    publish_event(BASELINE_FROZEN, pilot_id=pilot.pk)
+    second = Baseline.objects.create(
+        pilot=pilot, person=carol.person, metric=cases, value=12, observation_count=4,
+        window_start=dt.date(2026, 3, 9), window_end=dt.date(2026, 5, 31),
+        frozen_at=timezone.now(), version=2, reason="Data were late",
+    )  # fmt: skip
+    publish_event(BASELINE_REBASELINED, pilot_id=pilot.pk, baseline_id=second.pk)
+    deliver_due()
+    frozen, rebaselined = (json.loads(body)["data"] for _, body in receiver.requests)
+    api_rows = client_with_scopes("metrics:read").get("/api/v1/baselines/").json()["results"]
+    by_id = {row["id"]: row for row in api_rows}
+    assert frozen == {"pilot": pilot.pk, "baselines": [by_id[first.pk]]}
+    assert rebaselined == {"pilot": pilot.pk, "baselines": [by_id[second.pk]]}
