@@ -94,3 +94,18 @@ def test_plotly_text_escapes_exactly_what_plotly_would_parse():
     assert plotly_text("&lt;") == "&amp;lt;"  # typed entities stay as typed
     assert plotly_text('"quotes" and ünïcödé') == '"quotes" and ünïcödé'
     assert json.loads(json.dumps(plotly_text(HOSTILE))) == plotly_text(HOSTILE)
+
+
+def test_a_hostile_metric_unit_is_text_on_the_event_study_chart():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from evidence.charts import event_study_chart
+    from evidence.estimator import EventWeek
+
+    metric = SimpleNamespace(key="errors", name=HOSTILE, unit=UNIT)
+    weeks = [EventWeek(i, 1.0, 0.5, 1.5, 2, 3) for i in (-1, 0, 1)]
+    chart = event_study_chart(
+        SimpleNamespace(metric=metric, event_weeks=weeks), [dt.date(2026, 1, 5)]
+    )
+    assert_no_foreign_markup(chart.as_dict())
