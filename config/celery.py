@@ -30,6 +30,13 @@ app.conf.beat_schedule = {
         "task": "coaching.tasks.raise_sponsor_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Supervisors record how their week split between strategy and detail while it is still
+    # fresh: Friday early afternoon, before the weekend. Reminders are unique per person and
+    # week, so a second run sends nothing; those who already recorded the week get none.
+    "weekly-split-reminders": {
+        "task": "weekly.tasks.raise_split_reminders",
+        "schedule": crontab(hour=14, minute=0, day_of_week="fri"),
+    },
     # The portfolio dashboard reads rollups, not raw observations: rebuilding them every
     # minute keeps it "fresh within a minute" without hooks in other apps' writes.
     "portfolio-refresh-rollups": {"task": "portfolio.tasks.refresh_rollups", "schedule": 60.0},

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "hrapi",
     "portfolio",
     "evidence",
+    "goals",
+    "weekly",
+    "accounts",
 ]
 
 MIDDLEWARE = [
