@@ -8,7 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import views as core_views
 
 # hrapi last: it ends with the JSON 404 for every other path under /api/v1/.
-API_APPS = ["people", "pilots", "metrics", "coaching", "portfolio", "evidence", "hrapi"]
+API_APPS = [
+    "people", "pilots", "metrics", "coaching", "portfolio", "evidence", "goals", "weekly", "hrapi"
+]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -24,6 +26,8 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("evidence/", include("evidence.urls")),
     path("integrations/", include("hrapi.urls")),
+    path("goals/", include("goals.urls")),
+    path("weekly/", include("weekly.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file: the CSP allows no inline JS.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,6 +1,7 @@
 """Template context shared by every page: which roles the viewer has."""
 
 from core.roles import Role, is_hr_admin, roles_of, sees_portfolio
+from goals.permissions import can_read_goals
 
 
 def roles(request):
@@ -12,4 +13,5 @@ def roles(request):
         "is_supervisor": Role.SUPERVISOR in held,
         "is_member": Role.MEMBER in held,
         "is_hr_admin": is_hr_admin(user),
+        "reads_goals": can_read_goals(user),
     }

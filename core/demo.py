@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 # Each module's `seed(ctx)` must be idempotent: a second run changes nothing. Metrics come
 # before pilots so that supervisors have performance history when their pilots start (and
 # baselines freeze from real data); pilot- and workgroup-level outcomes come with portfolio.
-# Below-baseline alerts need started pilots, so they are recorded right after pilots.
+# Below-baseline alerts need started pilots, so they are recorded right after pilots. Goals
+# set their targets against the outcomes, so they come after the portfolio.
 DEMO_STEPS = [
     "people.demo",
     "metrics.demo",
@@ -16,6 +17,8 @@ DEMO_STEPS = [
     "coaching.demo",
     "evidence.demo",  # before the portfolio's: its pilots get outcomes and rollups too
     "portfolio.demo",
+    "goals.demo",
+    "weekly.demo",
 ]
 
 

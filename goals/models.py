@@ -110,9 +110,7 @@ class Goal(TreeNode):
         related_name="contributors",
         blank=True,
     )
-    pilots = models.ManyToManyField(
-        Pilot, through="PilotGoal", related_name="goals", blank=True
-    )
+    pilots = models.ManyToManyField(Pilot, through="PilotGoal", related_name="goals", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -192,9 +190,7 @@ class PilotGoal(models.Model):
 
     class Meta:
         ordering = ["pilot_id", "goal_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["pilot", "goal"], name="pilot_goal_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pilot", "goal"], name="pilot_goal_once")]
 
     def __str__(self):
         return f"{self.pilot} serves {self.goal}"

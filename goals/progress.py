@@ -4,11 +4,13 @@ tree and along "contributes to" links. The rules, as the goal page and the API s
 - **Subjects.** An organisation, department or team goal reads the people whose org unit is
   the goal's unit or below it, and the pilots of those units with their workgroups. A pilot
   goal reads its pilot, the pilot's workgroups and their people (supervisors and members).
-- **Current value.** Of the current (not superseded) observations of the target metric for
-  those subjects whose period lies inside the goal's period, only those of the latest
-  period (the latest `period_start`) count, aggregated as the metric says: `mean` metrics
-  are averaged over the subjects, `sum` metrics added up, and `last` metrics (a level at the
-  period's end, such as a backlog) added up too, since levels of different people add.
+- **Current value.** Only current (not superseded) observations of the target metric for
+  those subjects, whose period lies inside the goal's period, count; the metric's
+  aggregation says how: a `sum` metric (value created, hours saved) is the total to date over
+  the goal's period; a `mean` metric (handling time, satisfaction) is the mean over the
+  subjects in the latest period (the latest `period_start`), the level it stands at now;
+  a `last` metric (a level at the period's end, such as a backlog) is the latest period's
+  values added up over the subjects, since levels of different people add.
 - **Measured progress** = (current − start) / (target − start) × 100. It is 0 at the start
   value, 100 at the target, may go below 0 or above 100, and works for lower-is-better
   metrics as well (the target then sits below the start).
@@ -78,44 +80,51 @@ _FACT = (
     "AND o.subject_type = '{kind}' AND o.subject_id = s.subject_id "
     "AND o.period_start >= g.period_start AND o.period_end <= g.period_end"
 )
+# Organisation, department and team goals: subjects whose org unit is in the closure `u`.
 _IN_UNITS = "JOIN units u ON u.root_id = g.org_unit_id AND g.level <> 'pilot' "
-_SUBJECTS = {
-    "unit_people": (
+_SUBJECTS = [
+    (
         "person",
-        _IN_UNITS + "JOIN (SELECT id AS subject_id, org_unit_id FROM people_person) s "
+        "{in_units} JOIN (SELECT id AS subject_id, org_unit_id FROM people_person) s "
         "ON s.org_unit_id = u.id",
     ),
-    "unit_pilots": (
+    (
         "pilot",
-        _IN_UNITS + "JOIN (SELECT id AS subject_id, org_unit_id FROM pilots_pilot) s "
+        "{in_units} JOIN (SELECT id AS subject_id, org_unit_id FROM pilots_pilot) s "
         "ON s.org_unit_id = u.id",
     ),
-    "unit_workgroups": (
+    (
         "workgroup",
-        _IN_UNITS + "JOIN (SELECT w.id AS subject_id, p.org_unit_id FROM pilots_workgroup w "
+        "{in_units} JOIN (SELECT w.id AS subject_id, p.org_unit_id FROM pilots_workgroup w "
         "JOIN pilots_pilot p ON p.id = w.pilot_id) s ON s.org_unit_id = u.id",
     ),
-    "pilot_itself": ("pilot", "JOIN (SELECT id AS subject_id, id AS pilot_id FROM pilots_pilot) s "
-                     "ON s.pilot_id = g.pilot_id"),
-    "pilot_workgroups": (
+    # Pilot goals: the pilot, its workgroups, and their supervisors and members.
+    (
+        "pilot",
+        "JOIN (SELECT id AS subject_id, id AS pilot_id FROM pilots_pilot) s "
+        "ON s.pilot_id = g.pilot_id",
+    ),
+    (
         "workgroup",
         "JOIN (SELECT id AS subject_id, pilot_id FROM pilots_workgroup) s "
         "ON s.pilot_id = g.pilot_id",
     ),
-    "pilot_people": (
+    (
         "person",
         "JOIN (SELECT m.person_id AS subject_id, w.pilot_id FROM pilots_workgroupmember m "
         "JOIN pilots_workgroup w ON w.id = m.workgroup_id "
         "UNION SELECT supervisor_id, pilot_id FROM pilots_workgroup) s "
         "ON s.pilot_id = g.pilot_id",
     ),
-}  # fmt: skip
+]
 
 
 def _measurements_sql() -> str:
-    """Per goal, the latest period's sum, mean and count (SQL built from constants only)."""
+    """Per goal: the latest period's start, end, sum, mean and count, and over the whole
+    period the first start, the total and the count (SQL built from constants only)."""
     facts = " UNION ALL ".join(
-        _FACT.format(kind=kind, subjects=subjects) for kind, subjects in _SUBJECTS.values()
+        _FACT.format(kind=kind, subjects=subjects.format(in_units=_IN_UNITS))
+        for kind, subjects in _SUBJECTS
     )
     units = (
         "units(root_id, id) AS (SELECT DISTINCT org_unit_id, org_unit_id FROM goals_goal "
@@ -124,9 +133,11 @@ def _measurements_sql() -> str:
     return (
         f"WITH RECURSIVE {units}, facts AS ({facts}) "  # noqa: S608 - constants only
         "SELECT f.goal_id, f.period_start, MAX(f.period_end), SUM(f.value), AVG(f.value), "
-        "COUNT(*) FROM facts f JOIN (SELECT goal_id, MAX(period_start) AS latest FROM facts "
-        "GROUP BY goal_id) l ON l.goal_id = f.goal_id AND l.latest = f.period_start "
-        "GROUP BY f.goal_id, f.period_start"
+        "COUNT(*), l.first_start, l.total, l.n FROM facts f "
+        "JOIN (SELECT goal_id, MAX(period_start) AS latest, MIN(period_start) AS first_start, "
+        "SUM(value) AS total, COUNT(*) AS n FROM facts GROUP BY goal_id) l "
+        "ON l.goal_id = f.goal_id AND l.latest = f.period_start "
+        "GROUP BY f.goal_id, f.period_start, l.first_start, l.total, l.n"
     )
 
 
@@ -138,22 +149,34 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def measurements() -> dict[int, tuple[date, date, Decimal, Decimal, int]]:
-    """Every goal's latest-period figures: (period start, end, sum, mean, count). One query."""
+def measurements() -> dict[int, tuple]:
+    """Every goal's figures, as `_measurements_sql` selects them (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(_measurements_sql())
         return {
-            goal_id: (_as_date(start), _as_date(end), _decimal(total), _decimal(mean), count)
-            for goal_id, start, end, total, mean, count in cursor.fetchall()
+            row[0]: (
+                _as_date(row[1]),  # latest period start
+                _as_date(row[2]),  # latest period end
+                _decimal(row[3]),  # latest period sum
+                _decimal(row[4]),  # latest period mean
+                row[5],  # latest period count
+                _as_date(row[6]),  # first period start
+                _decimal(row[7]),  # total over the goal's period
+                row[8],  # count over the goal's period
+            )
+            for row in cursor.fetchall()
         }
 
 
 def measurement_for(goal, figures) -> Measurement | None:
     if figures is None:
         return None
-    start, end, total, mean, count = figures
-    value = mean if goal.metric.aggregation == Aggregation.MEAN else total
-    return Measurement(start, end, value, count)
+    start, end, latest_sum, latest_mean, latest_count, first, total, count = figures
+    aggregation = goal.metric.aggregation
+    if aggregation == Aggregation.SUM:
+        return Measurement(first, end, total, count)
+    value = latest_mean if aggregation == Aggregation.MEAN else latest_sum
+    return Measurement(start, end, value, latest_count)
 
 
 def percent_of(goal, value: Decimal) -> Decimal:
@@ -206,8 +229,10 @@ def progress_book() -> ProgressBook:
     """Three queries: the goals with their metrics, the links, the measurements."""
     from goals.models import Goal, GoalContribution
 
-    goals = Goal.objects.without_tree_fields().select_related("metric").only(
-        "id", "parent_id", "start_value", "target_value", "metric__aggregation"
+    goals = (
+        Goal.objects.without_tree_fields()
+        .select_related("metric")
+        .only("id", "parent_id", "start_value", "target_value", "metric__aggregation")
     )
     links = GoalContribution.objects.values_list("from_goal_id", "to_goal_id", "weight")
     return ProgressBook(list(goals), list(links), measurements())

@@ -79,13 +79,15 @@ def _check_parent(goal: Goal) -> None:
         raise _invalid("parent", "A goal cannot sit under itself or one of its sub-goals.")
     if LEVEL_RANK[goal.level] < LEVEL_RANK[parent.level]:
         raise _invalid(
-            "level", f"A {goal.get_level_display().lower()} goal cannot sit under a "
-            f"{parent.get_level_display().lower()} goal: goals cascade downwards."
+            "level",
+            f"A {goal.get_level_display().lower()} goal cannot sit under a "
+            f"{parent.get_level_display().lower()} goal: goals cascade downwards.",
         )
     if goal.org_unit_id not in unit_subtrees({parent.org_unit_id}):
         raise _invalid(
-            "org_unit", f"The goal's org unit must be {parent.org_unit} or a unit below it, "
-            "like its parent goal's."
+            "org_unit",
+            f"The goal's org unit must be {parent.org_unit} or a unit below it, "
+            "like its parent goal's.",
         )
     if goal.period_start < parent.period_start or goal.period_end > parent.period_end:
         raise _invalid(

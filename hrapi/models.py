@@ -19,6 +19,7 @@ SCOPES = {
     "metrics:write": "Push observations and manage metric definitions",
     "pilots:read": "Read pilots, workgroups, cycles and opportunities",
     "pilots:write": "Act on pilots, cycles and opportunities",
+    "goals:read": "Read goals, their tree, progress and the pilots serving them",
     "scim": "Provision users and groups through SCIM 2.0",
     "webhooks": "Manage this client's webhook subscriptions, read their deliveries, redeliver",
 }

@@ -3,6 +3,8 @@
 from django import forms
 
 from core.widgets import OnePassSelect
+from goals.forms import GoalsField, servable_goals
+from goals.models import Goal
 from people.forms import PersonField
 from people.models import OrgUnit
 from pilots.models import (
@@ -23,6 +25,13 @@ class PilotForm(forms.ModelForm):
     sponsor = PersonField(
         required=False,
         help_text="Leave empty to sponsor the pilot yourself.",
+    )
+    # Not a Pilot column: the view hands it to goals.services.pilot_goals_set.
+    goals = GoalsField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Goals this pilot serves",
+        help_text="The goals its results move; each lists the pilot with its value and efficiency.",
     )
 
     class Meta:
@@ -51,8 +60,11 @@ class PilotForm(forms.ModelForm):
             "grace_period_days": "Protection grace period (days)",
         }
 
-    def __init__(self, *args, choose_sponsor: bool = False, **kwargs):
+    def __init__(self, *args, choose_sponsor: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = servable_goals(user) if user else Goal.objects.none()
+        if self.instance.pk and "goals" not in self.initial:
+            self.initial["goals"] = list(self.instance.goals.values_list("pk", flat=True))
         if not choose_sponsor or self.instance.pk:
             del self.fields["sponsor"]  # the sponsor is set once, at creation
         self.fields["org_unit"].queryset = OrgUnit.objects.order_by("name")

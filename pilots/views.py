@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
+from goals.permissions import can_set_pilot_goals
+from goals.services import pilot_goals_set
 from pilots import lifecycle, services, workgroups
 from pilots.filters import PilotFilter
 from pilots.forms import (
@@ -37,6 +40,7 @@ from pilots.selfcontainment import assess_pilot, assess_workgroup
 EXTRA_SECTIONS: list[str] = [
     "metrics/_pilot_baselines_section.html",
     "evidence/_pilot_section_include.html",
+    "goals/_pilot_goals_section.html",
 ]
 
 # Moves with their own form on the page: the decision at review.
@@ -81,15 +85,28 @@ def index(request):
     return render(request, "pilots/index.html", context)
 
 
+def _set_goals(request, pilot: Pilot, chosen) -> None:
+    """The goals the pilot serves, when the person saving the form is its sponsor (a
+    portfolio leader setting up a pilot for another sponsor leaves that to the sponsor)."""
+    if can_set_pilot_goals(request.user, pilot):
+        pilot_goals_set(pilot=pilot, goals=chosen, by=request.user)
+    elif chosen:
+        messages.info(request, "The sponsor names the goals the pilot serves.")
+
+
 @login_required
 def create(request):
     if not can_create_pilot(request.user):
         raise PermissionDenied("Only leaders set up pilots.")
     choose = can_choose_sponsor(request.user)
-    form = PilotForm(request.POST or None, choose_sponsor=choose)
+    form = PilotForm(request.POST or None, choose_sponsor=choose, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen_goals = data.pop("goals", [])
         try:
-            pilot = services.pilot_create(by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                pilot = services.pilot_create(by=request.user, **data)
+                _set_goals(request, pilot, chosen_goals)
         except DomainError as error:
             form_errors_from(form, error)
         else:
@@ -103,10 +120,14 @@ def edit(request, pk):
     pilot = visible_pilot(request, pk)
     if not can_manage(request.user, pilot):
         raise PermissionDenied("Only the pilot's sponsor may edit it.")
-    form = PilotForm(request.POST or None, instance=Pilot.objects.get(pk=pilot.pk))
+    form = PilotForm(
+        request.POST or None, instance=Pilot.objects.get(pk=pilot.pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.pilot_update(pilot=pilot, by=request.user, data=form.cleaned_data)
+            with transaction.atomic():
+                services.pilot_update(pilot=pilot, by=request.user, data=form.cleaned_data)
+                _set_goals(request, pilot, form.cleaned_data.get("goals", []))
         except DomainError as error:
             form_errors_from(form, error)
         else:

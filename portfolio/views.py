@@ -28,6 +28,7 @@ from portfolio.selectors import (
     freshness_label,
     summarise,
 )
+from weekly.charts import approach_strategic_chart, pilot_strategic_chart
 
 # Totals and charts cover every filtered pilot; the table shows a page, so the per-workgroup
 # reads (cadence, baselines, self-containment) stay small in a 500-pilot organisation.
@@ -48,6 +49,7 @@ def _portfolio_charts(rows, settings) -> dict[str, charts.Chart]:
     return {
         "scatter": charts.portfolio_scatter_chart(rows, settings=settings),
         "approaches": charts.approach_comparison_chart(rows, settings=settings),
+        "strategic-share": approach_strategic_chart([row.pilot for row in rows]),
     }
 
 
@@ -82,7 +84,7 @@ def dashboard(request):
 
 @login_required
 def dashboard_chart_csv(request, key):
-    if key not in ("scatter", "approaches"):
+    if key not in ("scatter", "approaches", "strategic-share"):
         raise Http404("No such chart.")
     settings = OrganisationSettings.load()
     rows = dashboard_rows(_filtered(request).qs, settings=settings)
@@ -106,6 +108,7 @@ def _pilot_charts(pilot: Pilot, settings) -> dict[str, charts.Chart]:
         "value-vs-efficiency": charts.value_vs_efficiency_chart(pilot, settings=settings),
         "leading-indicators": charts.leading_indicators_chart(pilot, workgroups),
         "cadence": charts.cadence_chart(pilot, workgroups),
+        "strategic-share": pilot_strategic_chart(pilot),
     }
 
 
