@@ -156,9 +156,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in: local passwords and/or the organisation's OpenID provider ---------------------
+# OIDC_ISSUER turns single sign-on on (authorization code with PKCE, accounts/oidc.py): the
+# endpoints come from the issuer's discovery document unless OIDC_DISCOVERY is false, and
+# then from the OIDC_*_ENDPOINT settings. LOCAL_PASSWORDS=false leaves SSO as the only way in.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")  # empty: a public PKCE client
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organisation's account")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_DISCOVERY = env.bool("OIDC_DISCOVERY", default=True)
+OIDC_DISCOVERY_URL = env.str(
+    "OIDC_DISCOVERY_URL",
+    default=f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else "",
+)
+OIDC_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_JWKS_URI = env.str("OIDC_JWKS_URI", default="")
+OIDC_USERINFO_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+# Seconds for every call to the provider (discovery, keys, token, userinfo).
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# A claim carrying the HR external_id (e.g. an "employee_id" claim): a first sign-in may match
+# on it when the provider does not mark the e-mail as verified.
+OIDC_EXTERNAL_ID_CLAIM = env.str("OIDC_EXTERNAL_ID_CLAIM", default="")
+OIDC_REDIRECT_URI = env.str("OIDC_REDIRECT_URI", default="")  # default: built from the request
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID must be set too.")
+if not LOCAL_PASSWORDS and not OIDC_ISSUER:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=false needs OIDC_ISSUER: nobody could sign in.")
+if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
+
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(
+        ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+        if LOCAL_PASSWORDS
+        else []
+    ),
+    # Sessions started by single sign-on load through it; it never checks a password.
+    "accounts.backends.OidcSessionBackend",
 ]
 # A reset link works once (Django's token changes with the password) and for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60

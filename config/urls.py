@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as accounts_views
 from core import views as core_views
 
 # hrapi last: it ends with the JSON 404 for every other path under /api/v1/.
@@ -15,7 +16,11 @@ API_APPS = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
+    path("accounts/oidc/login/", accounts_views.oidc_login, name="oidc_login"),
+    path("accounts/oidc/callback/", accounts_views.oidc_callback, name="oidc_callback"),
+    # With local passwords off the admin's own password form would be a back door.
+    path("admin/login/", accounts_views.admin_login, name="admin_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("core.passwords")),
     path("admin/", admin.site.urls),

@@ -69,7 +69,9 @@ def _pilots_serving(request, goal: Goal) -> tuple[list[dict], int]:
 def detail(request, pk):
     goal = _visible_goal(request, pk)
     book = progress_book()
-    children = list(goal.children.select_related("owner", "org_unit").order_by("title", "id"))
+    children = list(
+        Goal.objects.filter(parent=goal).select_related("owner", "org_unit").order_by("title", "id")
+    )
     contributors = list(
         goal.contributions_in.select_related("from_goal__org_unit").order_by("from_goal__title")
     )

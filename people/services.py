@@ -6,6 +6,7 @@ feed may send only what it owns. Parents and managers may be defined in the same
 any order. Cycles in the org tree or in the management chain are refused.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from core.api import InvalidRows
 from core.errors import DomainError, StateConflict
 from people.models import OrgUnit, Person
 from people.serializers import BULK_MAX_ROWS, OrgUnitRowSerializer, PersonRowSerializer
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 
@@ -341,3 +344,20 @@ def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
     OrgUnit.objects.filter(pk=org_unit.pk, active=True).update(
         active=False, updated_at=timezone.now()
     )
+
+
+@transaction.atomic
+def person_link_user(*, person: Person, user, reason: str) -> Person:
+    """Give the person this login account (the one Person↔User link of Redefine). Refused
+    when either side is already linked elsewhere. Until the audited identity-link service
+    lands, this is where every link is made, and the log line says who was linked and why."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id not in (None, user.pk):
+        raise StateConflict("This person already has a login account.", code="already_linked")
+    if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise StateConflict("This login account belongs to someone else.", code="already_linked")
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        logger.info("Linked person %s to login %s: %s", person.external_id, user.pk, reason)
+    return person
