@@ -28,18 +28,28 @@ def units(org):
     return {
         "org": root,
         "claims": claims,
-        "team_a": OrgUnit.objects.create(external_id="TEAM-A", name="Team A", kind="team", parent=claims),
-        "team_b": OrgUnit.objects.create(external_id="TEAM-B", name="Team B", kind="team", parent=claims),
+        "team_a": OrgUnit.objects.create(
+            external_id="TEAM-A", name="Team A", kind="team", parent=claims
+        ),
+        "team_b": OrgUnit.objects.create(
+            external_id="TEAM-B", name="Team B", kind="team", parent=claims
+        ),
         "billing": billing,
-        "team_c": OrgUnit.objects.create(external_id="TEAM-C", name="Team C", kind="team", parent=billing),
-    }  # fmt: skip
+        "team_c": OrgUnit.objects.create(
+            external_id="TEAM-C", name="Team C", kind="team", parent=billing
+        ),
+    }
 
 
 def metric(key, *, aggregation="mean", direction="higher_is_better", kind="performance"):
     return MetricDefinition.objects.create(
-        key=key, name=key.replace("_", " ").capitalize(), unit="u", kind=kind,
-        direction=direction, aggregation=aggregation,
-    )  # fmt: skip
+        key=key,
+        name=key.replace("_", " ").capitalize(),
+        unit="u",
+        kind=kind,
+        direction=direction,
+        aggregation=aggregation,
+    )
 
 
 @pytest.fixture
@@ -58,8 +68,20 @@ def heads(units, dan, carol):
     UnitHead.objects.create(org_unit=units["team_a"], person=carol.person)
 
 
-def make_goal(by, unit, metric, *, title="Goal", level=GoalLevel.ORGANISATION, parent=None,
-              start="0", target="100", period=YEAR, owner=None, pilot=None):  # fmt: skip
+def make_goal(
+    by,
+    unit,
+    metric,
+    *,
+    title="Goal",
+    level=GoalLevel.ORGANISATION,
+    parent=None,
+    start="0",
+    target="100",
+    period=YEAR,
+    owner=None,
+    pilot=None,
+):
     return services.goal_create(
         by=by,
         title=title,
@@ -82,9 +104,14 @@ def person_in(unit, external_id):
 
 def observe(metric, subject_type, subject_id, start, end, value, source="test"):
     return Observation.objects.create(
-        metric=metric, subject_type=subject_type, subject_id=subject_id,
-        period_start=start, period_end=end, value=Decimal(str(value)), source=source,
-    )  # fmt: skip
+        metric=metric,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        period_start=start,
+        period_end=end,
+        value=Decimal(str(value)),
+        source=source,
+    )
 
 
 __all__ = ["make_goal", "make_pilot", "make_workgroup", "observe", "person_in", "YEAR"]

@@ -15,13 +15,37 @@ URL = "/api/v1/goals/"
 @pytest.fixture
 def tree(alice, bob, units, metrics):
     org = make_goal(alice, units["org"], metrics["csat"], title="Org", start="80", target="90")
-    claims = make_goal(alice, units["claims"], metrics["csat"], title="Claims",
-                       level=L.DEPARTMENT, parent=org, start="80", target="90")  # fmt: skip
-    team_a = make_goal(alice, units["team_a"], metrics["csat"], title="Team A", level=L.TEAM,
-                       parent=claims, start="80", target="90")  # fmt: skip
-    billing = make_goal(alice, units["billing"], metrics["csat"], title="Billing",
-                        level=L.DEPARTMENT, parent=org, start="80", target="90",
-                        period=(date(2026, 7, 1), date(2026, 12, 31)))  # fmt: skip
+    claims = make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        title="Claims",
+        level=L.DEPARTMENT,
+        parent=org,
+        start="80",
+        target="90",
+    )
+    team_a = make_goal(
+        alice,
+        units["team_a"],
+        metrics["csat"],
+        title="Team A",
+        level=L.TEAM,
+        parent=claims,
+        start="80",
+        target="90",
+    )
+    billing = make_goal(
+        alice,
+        units["billing"],
+        metrics["csat"],
+        title="Billing",
+        level=L.DEPARTMENT,
+        parent=org,
+        start="80",
+        target="90",
+        period=(date(2026, 7, 1), date(2026, 12, 31)),
+    )
     contribution_add(from_goal=team_a, to_goal=billing, weight=30, by=alice)
     pilot = make_pilot(bob)
     pilot_goals_set(pilot=pilot, goals=[claims], by=bob)
@@ -47,9 +71,15 @@ def test_the_list_is_the_tree_depth_first_with_parents_paths_and_children(api, e
     assert rows["Claims"]["pilots"] == [t["pilot"].pk]
     assert rows["Claims"]["org_unit_external_id"] == "CLAIMS" and rows["Org"]["metric"] == "csat"
     assert rows["Org"]["progress"] == {
-        "percent": None, "source": None, "measured_percent": None, "rolled_up_percent": None,
-        "current_value": None, "period_start": None, "period_end": None, "observations": None,
-    }  # fmt: skip
+        "percent": None,
+        "source": None,
+        "measured_percent": None,
+        "rolled_up_percent": None,
+        "current_value": None,
+        "period_start": None,
+        "period_end": None,
+        "observations": None,
+    }
 
 
 def test_filters_by_org_unit_with_its_subtree_and_by_period(api, erin, tree):
@@ -57,8 +87,9 @@ def test_filters_by_org_unit_with_its_subtree_and_by_period(api, erin, tree):
     assert set(by_title(api.get(URL, {"org_unit": "CLAIMS"}))) == {"Claims", "Team A"}
     assert set(by_title(api.get(URL, {"period_to": "2026-03-01"}))) == {"Org", "Claims", "Team A"}
     assert set(by_title(api.get(URL, {"period_from": "2026-08-01", "level": "department"}))) == {
-        "Claims", "Billing",
-    }  # fmt: skip
+        "Claims",
+        "Billing",
+    }
     assert set(by_title(api.get(URL, {"root": "true"}))) == {"Org"}
     assert set(by_title(api.get(URL, {"pilot": tree["pilot"].pk}))) == {"Claims"}
     assert set(by_title(api.get(URL, {"parent": tree["org"].pk}))) == {"Claims", "Billing"}
@@ -96,8 +127,16 @@ def test_the_list_costs_the_same_number_of_queries_at_any_size(
     with django_assert_num_queries(8):
         assert api.get(URL).status_code == 200
     for n in range(15):
-        make_goal(alice, units["team_b"], metrics["csat"], title=f"More {n}", level=L.TEAM,
-                  parent=tree["claims"], start="80", target="90")  # fmt: skip
+        make_goal(
+            alice,
+            units["team_b"],
+            metrics["csat"],
+            title=f"More {n}",
+            level=L.TEAM,
+            parent=tree["claims"],
+            start="80",
+            target="90",
+        )
     with django_assert_num_queries(8):
         assert len(api.get(URL).json()["results"]) == 19
 

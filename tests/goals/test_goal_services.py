@@ -19,8 +19,15 @@ def org_goal(alice, units, metrics):
 
 
 def test_a_department_head_sets_goals_in_their_subtree_only(dan, heads, units, metrics, org_goal):
-    goal = make_goal(dan, units["team_b"], metrics["csat"], level=L.TEAM, parent=org_goal,
-                     start="80", target="90")  # fmt: skip
+    goal = make_goal(
+        dan,
+        units["team_b"],
+        metrics["csat"],
+        level=L.TEAM,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
     assert goal.parent == org_goal
     with pytest.raises(NotAllowed):
         make_goal(
@@ -51,25 +58,54 @@ def test_people_who_head_nothing_set_no_goals(who, request, units, metrics):
 
 
 def test_goals_cascade_downwards_never_up(alice, units, metrics, org_goal):
-    team = make_goal(alice, units["team_a"], metrics["csat"], level=L.TEAM, parent=org_goal,
-                     start="80", target="90")  # fmt: skip
+    team = make_goal(
+        alice,
+        units["team_a"],
+        metrics["csat"],
+        level=L.TEAM,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
     with pytest.raises(DomainError) as refused:
-        make_goal(alice, units["team_a"], metrics["csat"], level=L.DEPARTMENT, parent=team,
-                  start="80", target="90")  # fmt: skip
+        make_goal(
+            alice,
+            units["team_a"],
+            metrics["csat"],
+            level=L.DEPARTMENT,
+            parent=team,
+            start="80",
+            target="90",
+        )
     assert "level" in refused.value.fields
 
 
 def test_a_sub_goal_stays_inside_its_parents_unit_and_period(alice, units, metrics):
-    claims = make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT,
-                       start="80", target="90")  # fmt: skip
+    claims = make_goal(
+        alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, start="80", target="90"
+    )
     with pytest.raises(DomainError) as outside:
-        make_goal(alice, units["team_c"], metrics["csat"], level=L.TEAM, parent=claims,
-                  start="80", target="90")  # fmt: skip
+        make_goal(
+            alice,
+            units["team_c"],
+            metrics["csat"],
+            level=L.TEAM,
+            parent=claims,
+            start="80",
+            target="90",
+        )
     assert "org_unit" in outside.value.fields
     with pytest.raises(DomainError) as late:
-        make_goal(alice, units["team_a"], metrics["csat"], level=L.TEAM, parent=claims,
-                  start="80", target="90",
-                  period=(claims.period_start, claims.period_end.replace(year=2027)))  # fmt: skip
+        make_goal(
+            alice,
+            units["team_a"],
+            metrics["csat"],
+            level=L.TEAM,
+            parent=claims,
+            start="80",
+            target="90",
+            period=(claims.period_start, claims.period_end.replace(year=2027)),
+        )
     assert "period_start" in late.value.fields
 
 
@@ -97,8 +133,15 @@ def test_a_pilot_goal_names_its_pilot_and_defaults_to_its_unit(
 
 
 def test_a_goal_cannot_move_under_its_own_sub_goal(alice, units, metrics, org_goal):
-    child = make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, parent=org_goal,
-                      start="80", target="90")  # fmt: skip
+    child = make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
     with pytest.raises(DomainError) as refused:
         services.goal_update(goal=org_goal, by=alice, data={"parent": child})
     assert "parent" in refused.value.fields
@@ -113,18 +156,39 @@ def test_a_head_cannot_move_a_goal_out_of_their_subtree(dan, heads, units, metri
 
 
 def test_a_goal_with_sub_goals_is_not_deleted(alice, units, metrics, org_goal):
-    make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, parent=org_goal,
-              start="80", target="90")  # fmt: skip
+    make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
     with pytest.raises(StateConflict):
         services.goal_delete(goal=org_goal, by=alice)
     assert Goal.objects.filter(pk=org_goal.pk).exists()
 
 
 def test_contributions_reach_outside_the_branch_only(alice, units, metrics, org_goal):
-    claims = make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT,
-                       parent=org_goal, start="80", target="90")  # fmt: skip
-    billing = make_goal(alice, units["billing"], metrics["csat"], level=L.DEPARTMENT,
-                        parent=org_goal, start="80", target="90")  # fmt: skip
+    claims = make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
+    billing = make_goal(
+        alice,
+        units["billing"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
     link = services.contribution_add(
         from_goal=claims, to_goal=billing, weight=Decimal(40), by=alice
     )
@@ -145,8 +209,9 @@ def test_contributions_reach_outside_the_branch_only(alice, units, metrics, org_
 
 def test_only_a_manager_of_the_contributing_goal_links_it(dan, carol, heads, alice, units, metrics):
     team_a = make_goal(carol, units["team_a"], metrics["csat"], level=L.TEAM, start="1", target="2")
-    billing = make_goal(alice, units["billing"], metrics["csat"], level=L.DEPARTMENT,
-                        start="1", target="2")  # fmt: skip
+    billing = make_goal(
+        alice, units["billing"], metrics["csat"], level=L.DEPARTMENT, start="1", target="2"
+    )
     with pytest.raises(NotAllowed):
         services.contribution_add(from_goal=billing, to_goal=team_a, weight=Decimal(10), by=dan)
     assert services.contribution_add(from_goal=team_a, to_goal=billing, weight=Decimal(10), by=dan)

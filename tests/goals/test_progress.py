@@ -18,8 +18,9 @@ W2 = (date(2026, 3, 9), date(2026, 3, 15))
 def test_a_mean_metric_counts_the_latest_period_averaged_over_the_units_people(
     alice, units, metrics
 ):
-    claims = make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT,
-                       start="80", target="90")  # fmt: skip
+    claims = make_goal(
+        alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, start="80", target="90"
+    )
     a, b, c = (
         person_in(units["team_a"], "A1"),
         person_in(units["team_b"], "B1"),
@@ -40,8 +41,9 @@ def test_a_sum_metric_counts_its_total_to_date(alice, bob, units, metrics):
     pilot = make_pilot(bob)
     pilot.org_unit = units["team_a"]
     pilot.save()
-    goal = make_goal(alice, units["claims"], metrics["value"], level=L.DEPARTMENT,
-                     start="0", target="1000")  # fmt: skip
+    goal = make_goal(
+        alice, units["claims"], metrics["value"], level=L.DEPARTMENT, start="0", target="1000"
+    )
     observe(metrics["value"], "pilot", pilot.pk, *W1, 150)
     observe(metrics["value"], "pilot", pilot.pk, *W2, 100)
     progress = progress_book()[goal.pk]
@@ -50,8 +52,9 @@ def test_a_sum_metric_counts_its_total_to_date(alice, bob, units, metrics):
 
 
 def test_a_last_metric_adds_up_the_latest_levels_and_lower_can_be_better(alice, units, metrics):
-    goal = make_goal(alice, units["claims"], metrics["backlog"], level=L.DEPARTMENT,
-                     start="100", target="50")  # fmt: skip
+    goal = make_goal(
+        alice, units["claims"], metrics["backlog"], level=L.DEPARTMENT, start="100", target="50"
+    )
     a, b = person_in(units["team_a"], "A1"), person_in(units["team_b"], "B1")
     observe(metrics["backlog"], "person", a.pk, *W2, 30)
     observe(metrics["backlog"], "person", b.pk, *W2, 45)
@@ -60,8 +63,14 @@ def test_a_last_metric_adds_up_the_latest_levels_and_lower_can_be_better(alice, 
 
 
 def test_superseded_and_out_of_period_observations_do_not_count(alice, units, metrics):
-    goal = make_goal(alice, units["org"], metrics["csat"], start="80", target="90",
-                     period=(date(2026, 3, 1), date(2026, 3, 31)))  # fmt: skip
+    goal = make_goal(
+        alice,
+        units["org"],
+        metrics["csat"],
+        start="80",
+        target="90",
+        period=(date(2026, 3, 1), date(2026, 3, 31)),
+    )
     a = person_in(units["team_a"], "A1")
     old = observe(metrics["csat"], "person", a.pk, *W2, 60)
     Observation.objects.filter(pk=old.pk).update(is_current=False)
@@ -75,8 +84,9 @@ def test_a_pilot_goal_reads_its_pilot_workgroups_and_people(
 ):
     pilot = make_pilot(bob)
     group = make_workgroup(pilot, carol, members=[erin])
-    goal = make_goal(alice, units["org"], metrics["value"], level=L.PILOT, pilot=pilot,
-                     start="0", target="100")  # fmt: skip
+    goal = make_goal(
+        alice, units["org"], metrics["value"], level=L.PILOT, pilot=pilot, start="0", target="100"
+    )
     observe(metrics["value"], "pilot", pilot.pk, *W1, 10)
     observe(metrics["value"], "workgroup", group.pk, *W1, 20)
     observe(metrics["value"], "person", erin.person.pk, *W1, 30)
@@ -89,12 +99,33 @@ def test_without_observations_a_goal_rolls_up_its_children_and_weighted_contribu
     alice, units, metrics
 ):
     org = make_goal(alice, units["org"], metrics["csat"], start="80", target="90")
-    claims = make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, parent=org,
-                       start="80", target="90")  # fmt: skip
-    billing = make_goal(alice, units["billing"], metrics["csat"], level=L.DEPARTMENT, parent=org,
-                        start="80", target="90")  # fmt: skip
-    team_c = make_goal(alice, units["team_c"], metrics["csat"], level=L.TEAM, parent=billing,
-                       start="80", target="90")  # fmt: skip
+    claims = make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org,
+        start="80",
+        target="90",
+    )
+    billing = make_goal(
+        alice,
+        units["billing"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org,
+        start="80",
+        target="90",
+    )
+    team_c = make_goal(
+        alice,
+        units["team_c"],
+        metrics["csat"],
+        level=L.TEAM,
+        parent=billing,
+        start="80",
+        target="90",
+    )
     a, c = person_in(units["team_a"], "A1"), person_in(units["team_c"], "C1")
     observe(metrics["csat"], "person", a.pk, *W2, 86)  # claims and org measure 60 %
     contribution_add(from_goal=claims, to_goal=team_c, weight=Decimal(50), by=alice)
@@ -128,8 +159,16 @@ def test_the_whole_book_costs_three_queries_whatever_the_tree(
 ):
     parent = make_goal(alice, units["org"], metrics["csat"], start="80", target="90")
     for n in range(12):
-        make_goal(alice, units["claims"], metrics["csat"], level=L.DEPARTMENT, parent=parent,
-                  title=f"G{n}", start="80", target="90")  # fmt: skip
+        make_goal(
+            alice,
+            units["claims"],
+            metrics["csat"],
+            level=L.DEPARTMENT,
+            parent=parent,
+            title=f"G{n}",
+            start="80",
+            target="90",
+        )
     # 1 the goals with their metric, 2 the links, 3 the measurements (one recursive query)
     with django_assert_num_queries(3):
         book = progress_book()
