@@ -6,6 +6,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import StrictCharField
 from goals.models import Goal, GoalLevel
 from metrics.models import MetricDefinition
 from people.models import OrgUnit, Person
@@ -102,8 +103,8 @@ class GoalSerializer(serializers.ModelSerializer):
 class GoalWriteSerializer(serializers.Serializer):
     """What a manager of the goal's org unit may set. Unknown keys are ignored."""
 
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=5000, required=False, allow_blank=True)
     level = serializers.ChoiceField(choices=GoalLevel.choices)
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Goal.objects.all(), required=False, allow_null=True

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api import StrictCharField
 from weekly.models import WeeklySplit
 from weekly.services import NOTE_MAX, editable_until
 
@@ -35,11 +36,9 @@ class WeeklySplitSerializer(serializers.ModelSerializer):
 class WeeklySplitWriteSerializer(serializers.Serializer):
     week = serializers.DateField(help_text="The Monday of the week.")
     strategic_percent = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(
-        required=False, allow_blank=True, max_length=NOTE_MAX, default="", trim_whitespace=True
-    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class WeeklySplitPatchSerializer(serializers.Serializer):
     strategic_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX)
