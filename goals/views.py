@@ -16,6 +16,7 @@ from goals.models import Goal, GoalContribution
 from goals.permissions import can_create_goals, can_manage_goal, can_read_goals, can_set_pilot_goals
 from goals.progress import progress_book
 from pilots.models import Pilot
+from portfolio.models import OrganisationSettings
 from portfolio.selectors import pilot_totals
 
 
@@ -56,11 +57,11 @@ def tree(request):
     return render(request, "goals/tree.html", context)
 
 
-def _pilots_serving(request, goal: Goal) -> tuple[list[dict], int]:
+def _pilots_serving(request, goal: Goal, settings) -> tuple[list[dict], int]:
     """The serving pilots the viewer may see, with their totals; and how many are hidden."""
     ids = [pilot.pk for pilot in goal.pilots.all()]
     pilots = list(Pilot.objects.visible_to(request.user).filter(pk__in=ids).order_by("name", "id"))
-    totals = pilot_totals([p.pk for p in pilots])
+    totals = pilot_totals([p.pk for p in pilots], settings=settings)
     rows = [{"pilot": p, "totals": totals.get(p.pk)} for p in pilots]
     return rows, len(ids) - len(pilots)
 
@@ -75,7 +76,8 @@ def detail(request, pk):
     contributors = list(
         goal.contributions_in.select_related("from_goal__org_unit").order_by("from_goal__title")
     )
-    serving, hidden = _pilots_serving(request, goal)
+    settings = OrganisationSettings.load()
+    serving, hidden = _pilots_serving(request, goal, settings)
     manager = can_manage_goal(request.user, goal)
     context = {
         "goal": goal,
@@ -88,6 +90,7 @@ def detail(request, pk):
         "hidden_pilots": hidden,
         "can_manage": manager,
         "contribution_form": ContributionForm(goal=goal, user=request.user) if manager else None,
+        "currency": settings.currency,
     }
     return render(request, "goals/detail.html", context)
 
