@@ -75,7 +75,9 @@ class GoalViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if data.get("pilot") is not None:
-            data["pilot"] = get_object_or_404(Pilot.objects.all(), pk=data["pilot"])
+            data["pilot"] = get_object_or_404(
+                visible(Pilot.objects.all(), self.request), pk=data["pilot"]
+            )
         return data
 
     def _answer(self, goal: Goal, code: int = status.HTTP_200_OK) -> Response:

@@ -66,7 +66,8 @@ HEADS = [("ORG", "E00001"), ("DEP11", "E00002"), ("TEAM113", "E00003")]
 
 
 def seed(ctx: DemoContext) -> None:
-    if Goal.objects.filter(title=ORG_GOAL, parent__isnull=True).exists():
+    # The cascade ends at the demo's pilots: without them there is nothing to show.
+    if ctx.pilots == 0 or Goal.objects.filter(title=ORG_GOAL, parent__isnull=True).exists():
         return
     people = {p.external_id: p for p in Person.objects.filter(external_id__in=_owners())}
     units = {u.external_id: u for u in OrgUnit.objects.filter(external_id__in=_units())}

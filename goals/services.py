@@ -97,10 +97,32 @@ def _check_parent(goal: Goal) -> None:
         )
 
 
+def _check_children(goal: Goal) -> None:
+    """A changed goal must still hold its sub-goals: their level, unit and period."""
+    if not goal.pk:
+        return
+    subtree = unit_subtrees({goal.org_unit_id})
+    for child in Goal.objects.filter(parent=goal).only(
+        "title", "level", "org_unit_id", "period_start", "period_end"
+    ):
+        if (
+            LEVEL_RANK[child.level] < LEVEL_RANK[goal.level]
+            or child.org_unit_id not in subtree
+            or child.period_start < goal.period_start
+            or child.period_end > goal.period_end
+        ):
+            raise _invalid(
+                "level",
+                f"The sub-goal “{child.title}” would no longer fit under this goal (its level, "
+                "org unit or period): change or move it first.",
+            )
+
+
 def _check(goal: Goal) -> None:
     _check_level(goal)
     _check_values(goal)
     _check_parent(goal)
+    _check_children(goal)
 
 
 def _pilot_unit(level: str, pilot: Pilot | None, org_unit: OrgUnit | None) -> OrgUnit | None:

@@ -44,5 +44,7 @@ def readable_people(user):
 
 
 def can_read(user, person: Person) -> bool:
+    if user and user.is_authenticated and person.user_id == user.pk:
+        return True  # one's own (compared by key: no query for the viewer's person)
     people = readable_people(user)
     return people is None or people.filter(pk=person.pk).exists()

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pilots.models import Pilot, Workgroup
+from pilots.models import Pilot
 from weekly.models import WeeklySplit
-from weekly.services import week_of
+from weekly.services import editable_until, week_of
 
 TREND_WEEKS = 12
 # The portfolio shows this many weeks before a pilot's start, so a rise after it shows.
@@ -48,40 +48,46 @@ def person_trend(person, *, weeks: int = TREND_WEEKS, today: date | None = None)
     return series
 
 
+def open_weeks(trend: list[Week]) -> list[dict]:
+    """This week and last week (both still open) with what was recorded, read from the
+    person's trend (oldest first), so it costs no query of its own."""
+    current, last = trend[-1], trend[-2]
+    return [
+        {
+            "week": week.week,
+            "label": label,
+            "entry": week if week.strategic_percent is not None else None,
+            "until": editable_until(week.week),
+        }
+        for week, label in ((current, "This week"), (last, "Last week"))
+    ]
+
+
 def _mean(values) -> Decimal:
     return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
 
 
-def pilot_weeks(
-    pilots: list[Pilot], *, today: date | None = None
-) -> dict[int, dict[date, list[int]]]:
+def pilot_weeks(pilots: list[Pilot], *, today: date | None = None) -> dict[int, dict]:
     """Per pilot, per week, the strategic shares its supervisors recorded, from
-    WEEKS_BEFORE_START weeks before its start to its end (or today). Two queries."""
+    WEEKS_BEFORE_START weeks before its start to its end (or today). One query: a supervisor
+    of two groups of one pilot counts once (DISTINCT)."""
     today = today or timezone.localdate()
-    supervisors = defaultdict(set)
-    for pilot_id, person_id in (
-        Workgroup.objects.filter(pilot__in=[p.pk for p in pilots])
-        .values_list("pilot_id", "supervisor_id")
+    windows = {pilot.pk: run_window(pilot, today) for pilot in pilots}
+    rows = (
+        WeeklySplit.objects.filter(
+            person__supervised_workgroups__pilot_id__in=[pk for pk, w in windows.items() if w]
+        )
+        .values_list("person__supervised_workgroups__pilot_id", "week", "person_id",
+                     "strategic_percent")
+        .order_by()
         .distinct()
-    ):
-        supervisors[pilot_id].add(person_id)
-    everyone = set().union(*supervisors.values()) if supervisors else set()
-    by_person = defaultdict(list)
-    for person_id, week, percent in WeeklySplit.objects.filter(person_id__in=everyone).values_list(
-        "person_id", "week", "strategic_percent"
-    ):
-        by_person[person_id].append((week, percent))
-    result = {}
-    for pilot in pilots:
-        window = run_window(pilot, today)
-        weeks = defaultdict(list)
-        if window:
-            for person_id in supervisors.get(pilot.pk, ()):
-                for week, percent in by_person[person_id]:
-                    if window[0] <= week <= window[1]:
-                        weeks[week].append(percent)
-        result[pilot.pk] = dict(sorted(weeks.items()))
-    return result
+    )  # fmt: skip
+    weeks: dict[int, dict] = {pk: defaultdict(list) for pk in windows}
+    for pilot_id, week, _person_id, percent in rows:
+        window = windows[pilot_id]
+        if window[0] <= week <= window[1]:
+            weeks[pilot_id][week].append(percent)
+    return {pk: dict(sorted(by_week.items())) for pk, by_week in weeks.items()}
 
 
 def run_window(pilot: Pilot, today: date) -> tuple[date, date] | None:

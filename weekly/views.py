@@ -3,43 +3,23 @@ detail, with the trend of the last weeks. Views are thin: the service decides.""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
+from weekly.charts import trend_view
 from weekly.forms import CHOICES, WeeklySplitForm
-from weekly.models import WeeklySplit
 from weekly.permissions import is_supervisor
-from weekly.selectors import person_trend
-from weekly.services import editable_until, split_record, week_of
+from weekly.selectors import open_weeks, person_trend
+from weekly.services import split_record
 
 
 def _supervisor_only(user) -> None:
     if not is_supervisor(user):
         raise PermissionDenied("The weekly split is for supervisors.")
-
-
-def open_weeks(person, today=None) -> list[dict]:
-    """This week and last week (both still open), each with what was recorded."""
-    today = today or timezone.localdate()
-    current = week_of(today)
-    weeks = [current, current - timedelta(weeks=1)]
-    recorded = {e.week: e for e in WeeklySplit.objects.filter(person=person, week__in=weeks)}
-    return [
-        {
-            "week": week,
-            "label": "This week" if week == current else "Last week",
-            "entry": recorded.get(week),
-            "until": editable_until(week),
-        }
-        for week in weeks
-    ]
 
 
 def _back(request):
@@ -71,11 +51,12 @@ def mine(request):
                 return _back(request)
         else:
             status = 400
+    trend = person_trend(person)
     context = {
         "form": form,
-        "weeks": open_weeks(person),
+        "weeks": open_weeks(trend),
         "choices": CHOICES,
-        "trend": person_trend(person),
+        "trend": trend_view(person, trend, "Your last weeks"),
         "next": request.GET.get("next", ""),
     }
     return render(request, "weekly/mine.html", context, status=status)

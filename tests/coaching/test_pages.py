@@ -199,8 +199,9 @@ def test_my_groups_costs_the_same_whatever_the_history(
     _as(client, carol)
     # session, user, coached groups with cadence, their open cycles, two permission reads
     # (portfolio right), the count of overseen groups (none: no page to read, no prefetch),
-    # reminders, role groups (nav)
-    with django_assert_num_queries(9):
+    # reminders, role groups (nav), and for the weekly-split card the supervisor's person
+    # and their last twelve weeks
+    with django_assert_num_queries(11):
         assert client.get(reverse("coaching:mine")).status_code == 200
 
 
@@ -211,8 +212,9 @@ def test_the_timeline_costs_the_same_whatever_the_history(
     workgroup = _history(bob, carol, groups, cycles)
     _as(client, bob)
     # session, user, two permission reads (portfolio right), workgroup with cadence,
-    # cycles with their action mix, opportunities with their cycles, role groups (nav)
-    with django_assert_num_queries(8):
+    # cycles with their action mix, opportunities with their cycles, role groups (nav), and
+    # the supervisor's weekly trend: may the sponsor read it, and its twelve weeks
+    with django_assert_num_queries(10):
         assert client.get(reverse("coaching:timeline", args=[workgroup.pk])).status_code == 200
 
 

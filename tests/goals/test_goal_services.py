@@ -226,3 +226,32 @@ def test_only_the_sponsor_names_the_goals_a_pilot_serves(alice, bob, units, metr
     services.pilot_goals_set(pilot=pilot, goals=[], by=bob)
     assert not pilot.goals.exists()
     assert pilot.goal_links.model.history.count() == 2  # linked, then unlinked: both recorded
+
+
+def test_a_goal_cannot_change_so_that_its_sub_goals_no_longer_fit(alice, units, metrics, org_goal):
+    claims = make_goal(
+        alice,
+        units["claims"],
+        metrics["csat"],
+        level=L.DEPARTMENT,
+        parent=org_goal,
+        start="80",
+        target="90",
+    )
+    make_goal(
+        alice,
+        units["team_a"],
+        metrics["csat"],
+        level=L.TEAM,
+        parent=claims,
+        start="80",
+        target="90",
+    )
+    for change in (
+        {"org_unit": units["billing"]},
+        {"period_end": claims.period_end.replace(month=6, day=30)},
+    ):
+        with pytest.raises(DomainError):
+            services.goal_update(goal=claims, by=alice, data=change)
+    claims.refresh_from_db()
+    assert claims.level == L.DEPARTMENT and claims.org_unit == units["claims"]

@@ -27,8 +27,9 @@ def test_the_new_pilot_form_costs_the_same_whatever_the_directory_size(
     _directory(people, org)
     client.force_login(alice)
     # session, user, user's and groups' permissions (portfolio right: 2), user's person (may
-    # create), org units for their select, user's groups (menu). No one for the sponsor.
-    with django_assert_num_queries(7):
+    # create), org units for their select, user's groups (menu), the goals it may serve.
+    # No one for the sponsor.
+    with django_assert_num_queries(8):
         page = client.get(reverse("pilots:create")).content.decode()
     assert "Directory Person" not in page and 'name="sponsor_search"' in page
 
