@@ -101,7 +101,7 @@ def oidc_sign_in(*, issuer: str, claims: dict) -> User:
     if not isinstance(subject, str) or not 0 < len(subject) <= SUBJECT_MAX:
         raise SignInRefused("The provider sent no usable subject.", code="no_subject")
     identity = (
-        OidcIdentity.objects.select_for_update()
+        OidcIdentity.objects.select_for_update(of=("self",))
         .select_related("person__user")
         .filter(issuer=issuer, subject=subject)
         .first()

@@ -10,7 +10,15 @@ from core import views as core_views
 
 # hrapi last: it ends with the JSON 404 for every other path under /api/v1/.
 API_APPS = [
-    "people", "pilots", "metrics", "coaching", "portfolio", "evidence", "goals", "weekly", "hrapi"
+    "people",
+    "pilots",
+    "metrics",
+    "coaching",
+    "portfolio",
+    "evidence",
+    "goals",
+    "weekly",
+    "hrapi",
 ]
 
 urlpatterns = [

@@ -4,6 +4,8 @@ and rolled up from sub-goals and contributing goals (goals/progress.py states th
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from goals.models import GoalLevel
 from goals.progress import progress_book
 from goals.services import contribution_add
@@ -73,7 +75,7 @@ def test_superseded_and_out_of_period_observations_do_not_count(alice, units, me
     )
     a = person_in(units["team_a"], "A1")
     old = observe(metrics["csat"], "person", a.pk, *W2, 60)
-    Observation.objects.filter(pk=old.pk).update(is_current=False)
+    Observation.objects.filter(pk=old.pk).update(is_current=False, superseded_at=timezone.now())
     observe(metrics["csat"], "person", a.pk, *W2, 88, source="correction")
     observe(metrics["csat"], "person", a.pk, date(2026, 4, 6), date(2026, 4, 12), 99)
     assert progress_book()[goal.pk].measurement.value == Decimal("88.0000")
