@@ -201,6 +201,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Audit history ---------------------------------------------------------------------------
+# Reasons are sentences (a re-link, a stop before the horizon), not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# A revert from the admin's history page would write past the services and their rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

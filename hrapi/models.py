@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 
+from core.history import History
+
 SCOPES = {
     "people:read": "Read people and org units",
     "people:write": "Create, update and deactivate people and org units",
@@ -44,6 +46,8 @@ class ApiClient(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    history = History()
+
     objects = ApiClientQuerySet.as_manager()
 
     class Meta:
@@ -65,6 +69,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # The hash stays out of the history (one place to revoke it); use is not a change.
+    history = History(excluded_fields=["token_hash", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -100,6 +107,9 @@ class WebhookSubscription(models.Model):
     secret = models.CharField(max_length=100, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Never a secret in the history: it is the one thing a reader of the audit must not learn.
+    history = History(excluded_fields=["secret"])
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 

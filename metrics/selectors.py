@@ -107,7 +107,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
         )
         # The band is the zone where HR reads the baseline instead of the actual.
         values = [p[1] for p in points] + [baseline]
-        if row.metric.direction == "higher_is_better":
+        if row.direction == "higher_is_better":
             y0, y1 = min(values) - abs(baseline) * 0.1, baseline
         else:
             y0, y1 = baseline, max(values) + abs(baseline) * 0.1
