@@ -134,5 +134,12 @@ def bulk_create_recorded(model, objs: list, *, batch_size: int):
     return bulk_create_with_history(objs, model, batch_size=batch_size, **_actor_attrs())
 
 
+def record_created(model, objs: list, *, batch_size: int) -> None:
+    """The creation records of rows already written (by a bulk_create whose rows needed a
+    second write, such as a parent set once every row had its key): one record each, of
+    the rows as they ended."""
+    model.history.bulk_history_create(objs, batch_size=batch_size, **_actor_attrs())
+
+
 def bulk_update_recorded(model, objs: list, fields: list[str], *, batch_size: int) -> None:
     bulk_update_with_history(objs, model, fields, batch_size=batch_size, **_actor_attrs())

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.api import InvalidRows
 from hrapi.scim.errors import ScimError, bad_request
 from people.models import OrgUnit, Person
-from people.services import org_units_upsert, people_upsert
+from people.services import org_units_upsert, people_upsert, person_deactivate
 
 
 def _conflict(detail: str) -> ScimError:
@@ -77,9 +77,9 @@ def scim_user_replace(*, person: Person, data: dict) -> Person:
 
 @transaction.atomic
 def scim_user_delete(*, person: Person) -> None:
-    """Deactivate and hide from SCIM; the person and their history stay."""
-    now = timezone.now()
-    Person.objects.filter(pk=person.pk).update(active=False, deprovisioned_at=now, updated_at=now)
+    """Deactivate (login and sessions end with it) and hide from SCIM; the person and their
+    history stay."""
+    person_deactivate(person=person, deprovisioned=True)
 
 
 def _members(ids: list[str]) -> list[int]:
