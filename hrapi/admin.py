@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from hrapi.forms import ApiClientForm, WebhookSubscriptionForm
 from hrapi.models import ApiClient, ApiToken, DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -20,7 +21,7 @@ class ApiTokenInline(admin.TabularInline):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(SimpleHistoryAdmin):
     form = ApiClientForm
     list_display = ["name", "scope_list", "last_used_at", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -46,13 +47,18 @@ class ApiClientAdmin(admin.ModelAdmin):
             return
         # Creation goes through the service so the admin issues a token like every other path.
         client, raw = api_client_create(
-            name=obj.name, scopes=form.cleaned_data["scopes"], by=request.user
+            name=obj.name,
+            scopes=form.cleaned_data["scopes"],
+            by=request.user,
+            contact_email=obj.contact_email,
         )
         obj.pk, obj.created_at, obj.created_by = client.pk, client.created_at, request.user
-        ApiClient.objects.filter(pk=client.pk).update(contact_email=obj.contact_email)
         messages.warning(
             request, f"Token for {client.name} (copy it now, it is shown only once): {raw}"
         )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history and observations name the client that wrote them: revoke it
 
     @admin.action(description="Revoke the selected clients and all their tokens")
     def revoke(self, request, queryset):
@@ -62,7 +68,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
     form = WebhookSubscriptionForm
     list_display = ["client", "url", "event_list", "active", "created_at"]
     list_filter = ["active", "client"]

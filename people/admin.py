@@ -57,7 +57,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_select_related = ["org_unit", "manager", "user"]
     autocomplete_fields = ["org_unit", "manager"]
     exclude = ["user"]
-    readonly_fields = ["login", "deprovisioned_at"]
+    readonly_fields = ["login", "history_page", "deprovisioned_at"]
 
     @admin.display(description="Login")
     def login(self, obj):
@@ -66,6 +66,13 @@ class PersonAdmin(SimpleHistoryAdmin):
         url = reverse("admin:people_person_link_login", args=[obj.pk])
         name = obj.user.get_username() if obj.user_id else "none"
         return format_html('{} · <a href="{}">Change the login (asks for a reason)</a>', name, url)
+
+    @admin.display(description="History")
+    def history_page(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("people:history", args=[obj.external_id])
+        return format_html('<a href="{}">Who changed what, when and why</a>', url)
 
     def get_urls(self):
         link = self.admin_site.admin_view(self.link_login)
