@@ -440,6 +440,39 @@ def _actor_of(by) -> dict:
 
 
 @transaction.atomic
+def external_id_change(*, obj: Person | OrgUnit, external_id: str) -> None:
+    """An identity system renamed the key (SCIM userName or externalId): recorded in history."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.external_id != external_id:
+        obj.external_id = external_id
+        obj.save(update_fields=["external_id", "updated_at"])
+
+
+@transaction.atomic
+def person_reprovision(*, person: Person) -> None:
+    """An identity system provisions again someone it had deleted: SCIM may address them."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.deprovisioned_at is not None:
+        person.deprovisioned_at = None
+        person.save(update_fields=["deprovisioned_at", "updated_at"])
+
+
+@transaction.atomic
+def org_unit_members_set(*, org_unit: OrgUnit, person_ids: list[int]) -> None:
+    """Exactly these people in the unit (a SCIM group's members); each move is in history."""
+    leaving = list(Person.objects.filter(org_unit=org_unit).exclude(pk__in=person_ids))
+    joining = list(Person.objects.filter(pk__in=person_ids).exclude(org_unit=org_unit))
+    now = timezone.now()
+    for person in leaving:
+        person.org_unit, person.updated_at = None, now
+    for person in joining:
+        person.org_unit, person.updated_at = org_unit, now
+    if leaving or joining:
+        fields = ["org_unit", "updated_at"]
+        bulk_update_recorded(Person, leaving + joining, fields, batch_size=BATCH_SIZE)
+
+
+@transaction.atomic
 def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
     """Org units are deactivated, not deleted, so people and pilots keep their history."""
     org_unit = OrgUnit.objects.select_for_update().get(pk=org_unit.pk)
