@@ -249,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "CycleActionKindEnum": "coaching.models.ActionKind",
         "OrgUnitKindEnum": "people.models.OrgUnitKind",
         "MetricKindEnum": "metrics.models.MetricKind",
+        # A metric's and its baselines' frozen meaning share these choice sets.
+        "DirectionEnum": "metrics.models.Direction",
+        "AggregationEnum": "metrics.models.Aggregation",
     },
 }
 
