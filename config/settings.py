@@ -204,7 +204,8 @@ else:
 # --- Audit history ---------------------------------------------------------------------------
 # Reasons are sentences (a re-link, a stop before the horizon), not 100-character labels.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-# A revert from the admin's history page would write past the services and their rules.
+# A revert from the admin's history page would write past the services and their rules. The
+# setting hides the button; core.admin.HistoryAdmin refuses the POST itself.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST API ----------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from hrapi.forms import ApiClientForm, WebhookSubscriptionForm
 from hrapi.models import ApiClient, ApiToken, DeliveryStatus, WebhookDelivery, WebhookSubscription
 from hrapi.services import api_client_create, api_client_revoke, webhook_subscription_secret
@@ -21,7 +21,7 @@ class ApiTokenInline(admin.TabularInline):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(SimpleHistoryAdmin):
+class ApiClientAdmin(HistoryAdmin):
     form = ApiClientForm
     list_display = ["name", "scope_list", "last_used_at", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -68,7 +68,7 @@ class ApiClientAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
+class WebhookSubscriptionAdmin(HistoryAdmin):
     form = WebhookSubscriptionForm
     list_display = ["client", "url", "event_list", "active", "created_at"]
     list_filter = ["active", "client"]

@@ -4,8 +4,8 @@ metric in use keeps its key and meaning); observations, baselines and alerts are
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.errors import DomainError
 from metrics.models import Baseline, BelowBaselineAlert, ImportJob, MetricDefinition, Observation
 from metrics.services import (
@@ -36,7 +36,7 @@ class MetricDefinitionForm(forms.ModelForm):
 
 
 @admin.register(MetricDefinition)
-class MetricDefinitionAdmin(SimpleHistoryAdmin):
+class MetricDefinitionAdmin(HistoryAdmin):
     form = MetricDefinitionForm
     list_display = ["key", "name", "unit", "kind", "direction", "aggregation", "active"]
     list_filter = ["kind", "direction", "aggregation", "active"]

@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.errors import DomainError
 from people.models import OrgUnit, Person
 from people.services import person_deactivate, person_link_user, person_reactivate
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(SimpleHistoryAdmin):
+class OrgUnitAdmin(HistoryAdmin):
     list_display = ["name", "external_id", "kind", "parent", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "external_id"]
@@ -50,7 +50,7 @@ class LinkLoginForm(forms.Form):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["full_name", "external_id", "email", "org_unit", "manager", "active", "user"]
     list_filter = ["active", "org_unit__kind", "org_unit"]
     search_fields = ["full_name", "external_id", "email"]

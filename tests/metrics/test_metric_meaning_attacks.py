@@ -316,3 +316,20 @@ def test_baselines_of_existing_rows_carry_their_metrics_meaning(protected):
         "higher_is_better",
         "lower_is_better",
     }
+
+
+def test_the_admins_history_page_cannot_revert_a_metric_to_another_meaning(client, hilda, db):
+    """Changed while unused, then observed: its old version's page must not bring the old
+    meaning back (a revert saves a whole past row, read-only fields included)."""
+    metric = MetricDefinition.objects.create(
+        key="nps", name="NPS", unit="pts", kind="performance", direction="lower_is_better",
+        aggregation="mean",
+    )  # fmt: skip
+    metric.direction = "higher_is_better"
+    metric.save()
+    old = metric.history.order_by("history_date", "history_id").first()
+    client.force_login(hilda)
+    url = f"/admin/metrics/metricdefinition/{metric.pk}/history/{old.history_id}/"
+    assert client.post(url, _change_form(metric)).status_code == 403
+    metric.refresh_from_db()
+    assert metric.direction == "higher_is_better"

@@ -135,3 +135,15 @@ def test_linking_a_login_to_an_inactive_person_gives_it_no_access(hilda, org):
     person_link_user(person=person, user=login, by=hilda, reason="Archive.")
     login.refresh_from_db()
     assert login.is_active is False
+
+
+def test_the_admins_history_page_cannot_revert_a_person_to_an_old_login(bob, hilda):
+    """Reverting a record from the admin's history would be a re-link past the service."""
+    robert = User.objects.create_user("robert", password="robert-pw-123456")
+    person_link_user(person=bob.person, user=robert, by=hilda, reason="New account.")
+    old = bob.person.history.order_by("history_date", "history_id").first()
+    url = f"/admin/people/person/{bob.person.pk}/history/{old.history_id}/"
+    assert _admin(hilda).get(url).status_code == 200  # reading a past version is fine
+    assert _admin(hilda).post(url, _change_form(bob.person)).status_code == 403
+    bob.person.refresh_from_db()
+    assert bob.person.user == robert
