@@ -364,7 +364,7 @@ def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
     """End a person's access within the request: inactive, login disabled, sessions deleted.
     People are never deleted: pilots, baselines and history keep pointing at them. An
     identity system's delete also sets `deprovisioned_at` (SCIM then answers 404)."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     changed = ["active"] if person.active else []
     person.active = False
     if deprovisioned and person.deprovisioned_at is None:
@@ -378,7 +378,7 @@ def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
 @transaction.atomic
 def person_reactivate(*, person: Person) -> None:
     """Active again, and so is the linked login (its password unchanged)."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not person.active:
         person.active = True
         person.save(update_fields=["active", "updated_at"])
@@ -402,7 +402,7 @@ def person_link_user(*, person: Person, user, by, reason: str) -> Person:
             "Say why the login changes.", code="invalid", fields={"reason": ["Required."]}
         )
     _check_linker(by, user)
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
         raise IdentityConflict(
             f"The login {user.get_username()!r} belongs to another person already.",
