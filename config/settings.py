@@ -4,6 +4,7 @@ With nothing set the app runs on the embedded default: a SQLite file, Celery tas
 inline, email to the console and DEBUG on. `DEBUG=false` is production mode.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,8 +30,27 @@ def _required_in_production(name: str, default: str):
     raise ImproperlyConfigured(f"{name} must be set when DEBUG is false (production mode).")
 
 
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks; a typo stops the start."""
+    values = env.list(name, default=[])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            message = f"{name}: {value!r} is not an IP address or network."
+            raise ImproperlyConfigured(message) from exc
+    return values
+
+
 # A fixed development key is fine because production refuses to start without its own.
 SECRET_KEY = _required_in_production("SECRET_KEY", "dev-only-insecure-key-not-for-production")
+# Webhook signing secrets are encrypted at rest with a key derived from this (hrapi/encryption.py).
+# A separate key from SECRET_KEY, so rotating one does not lose the other; old keys listed in
+# WEBHOOK_SECRET_KEY_FALLBACKS still decrypt until `manage.py webhook_secrets_reencrypt` runs.
+WEBHOOK_SECRET_KEY = _required_in_production(
+    "WEBHOOK_SECRET_KEY", "dev-only-webhook-key-not-for-production"
+)
+WEBHOOK_SECRET_KEY_FALLBACKS = env.list("WEBHOOK_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = [
     h.strip()
     for h in _required_in_production("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
@@ -65,13 +85,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so everything after it (the HTTPS redirect, lockouts, throttles) sees the real
+    # client address and only forwarding headers that a trusted proxy set.
+    "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleSessionMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     # Inside the message middleware, so "saved, the background part will follow" reaches the page.
     "core.outbox.DeferredWorkMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,7 +146,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -128,6 +157,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A reset link works once (Django's token changes with the password) and for one day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -266,14 +297,47 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Addresses (or networks) of the reverse proxies in front of the app. Empty: clients connect
+# directly, so X-Forwarded-For/-Proto are whatever a client typed and are dropped
+# (core/proxies.py). Set: they are read only from these peers, and X-Forwarded-Proto says
+# whether the request came in over HTTPS.
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Idle sessions end (core.middleware.IdleSessionMiddleware); SESSION_COOKIE_AGE (two weeks)
+# stays the absolute limit. Messages live in the session, never in a cookie: a cookie is
+# signed but readable, and one-time secrets must never reach the browser's storage.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Browser features the app never uses are switched off for every page and any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # Plotly draws with inline styles, so style-src allows them; scripts come only from us.
 CONTENT_SECURITY_POLICY = {
@@ -291,9 +355,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Wrong passwords within the cool-off that lock: one account from one address (the pair), the
+# account from any number of addresses, and one address across any number of accounts (higher,
+# as an office behind one NAT shares it). core/lockout.py gives each lock its own limit.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=20)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "core.lockout.LoginAttemptsHandler"
+AXES_USERNAME_CALLABLE = "core.lockout.attempted_username"
+# The address core.proxies.TrustedProxyMiddleware settled on: never a client-typed header.
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
@@ -310,3 +383,6 @@ LOGGING = {
 
 # --- Redefine ----------------------------------------------------------------------------------
 REDEFINE_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Webhooks go only to public addresses (hrapi/destinations.py); a deployment whose receivers sit
+# on its own network lists those networks here. Tests list their local receiver.
+WEBHOOK_ALLOWED_NETWORKS = _networks("WEBHOOK_ALLOWED_NETWORKS")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("core.passwords")),
     path("admin/", admin.site.urls),
     path("people/", include("people.urls")),
     path("pilots/", include("pilots.urls")),

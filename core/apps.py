@@ -19,3 +19,5 @@ class CoreConfig(AppConfig):
         # Register every app's tasks in web processes too, so the outbox can publish by name
         # (Celery's autodiscovery otherwise runs only when a worker starts).
         autodiscover_modules("tasks")
+        # Logging in counts as activity for the idle timeout (connects its signal receiver).
+        from core import middleware  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.charts import plotly_text
 from portfolio.charts import VALUE_COLOUR, Chart, _layout, value_series
 
 GAP_COLOUR, BAND_COLOUR, SCORE_COLOUR = "#1f7a4d", "rgba(31,122,77,0.18)", "#8e44ad"
@@ -30,7 +31,7 @@ def event_study_chart(found, weeks: list[dt.date]) -> Chart:
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines+markers", "x": x, "y": [_round(w.gap) for w in points],
          "line": {"color": GAP_COLOUR}, "name": "Pilot − comparison",
-         "hovertemplate": "Week %{x}: %{y:.2f} " + metric.unit + "<extra></extra>"},
+         "hovertemplate": "Week %{x}: %{y:.2f} " + plotly_text(metric.unit) + "<extra></extra>"},
     ]  # fmt: skip
     layout = _layout(
         f"{metric.name}: pilot minus comparison, week by week",

@@ -1,4 +1,5 @@
-"""Forms for API clients: scopes as checkboxes, so nobody types a scope name by hand."""
+"""Forms for API clients and webhook subscriptions: scopes and events as checkboxes, so nobody
+types one by hand."""
 
 from django import forms
 
@@ -27,3 +28,9 @@ class WebhookSubscriptionForm(forms.ModelForm):
     class Meta:
         model = WebhookSubscription
         fields = ["client", "url", "events", "active"]
+        help_texts = {"url": "http(s) to a public address; redirects are not followed."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "client" in self.fields:
+            self.fields["client"].queryset = ApiClient.objects.active()

@@ -1,13 +1,17 @@
-"""API clients (HR systems) and their hashed bearer tokens."""
+"""API clients (HR systems), their hashed bearer tokens, and their webhook subscriptions with
+the log of every delivery."""
 
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
 from core.history import History
+from hrapi import destinations, encryption
 
 SCOPES = {
     "people:read": "Read people and org units",
@@ -17,6 +21,7 @@ SCOPES = {
     "pilots:read": "Read pilots, workgroups, cycles and opportunities",
     "pilots:write": "Act on pilots, cycles and opportunities",
     "scim": "Provision users and groups through SCIM 2.0",
+    "webhooks": "Manage this client's webhook subscriptions, read their deliveries, redeliver",
 }
 
 TOKEN_PREFIX_LENGTH = 8
@@ -93,23 +98,24 @@ class WebhookSubscriptionQuerySet(models.QuerySet):
 
 
 class WebhookSubscription(models.Model):
-    """Where an API client wants to hear about events. Only an HR admin creates these (in the
-    admin), so Redefine only ever posts to addresses an admin configured."""
+    """Where an API client wants to hear about events. HR admins manage every client's (admin,
+    integrations page), a client with the `webhooks` scope its own (the API). Destinations
+    must be public addresses (hrapi/destinations.py), checked here and at every delivery."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="http(s) only; redirects are not followed.",
+        help_text="http(s) to a public address; redirects are not followed.",
     )
     events = models.JSONField(default=list)
-    # Kept in clear because signing needs it; shown to the admin once, at creation.
-    secret = models.CharField(max_length=100, editable=False)
+    # The signing secret, Fernet-encrypted (hrapi/encryption.py); shown once, at creation.
+    secret_encrypted = models.TextField(editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Never a secret in the history: it is the one thing a reader of the audit must not learn.
-    history = History(excluded_fields=["secret"])
+    history = History(excluded_fields=["secret_encrypted"])
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 
@@ -119,6 +125,38 @@ class WebhookSubscription(models.Model):
     def __str__(self):
         return f"{self.client} → {self.url}"
 
+    def clean(self):
+        super().clean()
+        if self.url:
+            try:
+                destinations.check(self.url)
+            except destinations.DestinationRefused as exc:
+                raise ValidationError({"url": exc.fields["url"]}) from exc
+
+    def set_secret(self, raw: str) -> None:
+        self.secret_encrypted = encryption.encrypt(raw)
+
+    @property
+    def signing_secret(self) -> str:
+        return encryption.decrypt(self.secret_encrypted)
+
+
+class WebhookEvent(models.Model):
+    """Something happened that integrators may hear about: its id is the same in every
+    delivery of it (so receivers can deduplicate), `data` the resource as the API returns it,
+    taken when the event happened."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.CharField(max_length=64)
+    occurred_at = models.DateTimeField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self):
+        return f"{self.event} {self.id}"
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -126,20 +164,39 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class DeliveryOutcome(models.TextChoices):
+    """What the last attempt got, as a class: the remote status code and body are not kept, so
+    the log cannot be read as a scan of the receiver's network."""
+
+    SUCCESS = "2xx", "2xx (delivered)"
+    REDIRECT = "3xx", "3xx (redirect, not followed)"
+    CLIENT_ERROR = "4xx", "4xx"
+    SERVER_ERROR = "5xx", "5xx"
+    NETWORK_ERROR = "network_error", "Network error (no valid answer)"
+    REFUSED = "refused", "Refused: not a public address"
+
+
 class WebhookDelivery(models.Model):
-    """One event for one subscription: the delivery log HR admins read in the admin."""
+    """One event for one subscription: the delivery log. A redelivery is a new row (a new
+    delivery id, the same event id) pointing at the delivery it repeats."""
 
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
+    webhook_event = models.ForeignKey(
+        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.CharField(max_length=64)
-    payload = models.JSONField()
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries"
+    )
     status = models.CharField(
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
+    outcome = models.CharField(max_length=16, choices=DeliveryOutcome.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Our own words about the last failure (never the receiver's).
+    last_error = models.CharField(max_length=300, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Set while one worker posts, so a duplicate task message does not post twice at once.
     claimed_at = models.DateTimeField(null=True, blank=True)

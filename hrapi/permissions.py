@@ -49,3 +49,13 @@ class HumanWritesNeedHrAdmin(BasePermission):
         if request.method in SAFE_METHODS or client_of(request) is not None:
             return True
         return is_hr_admin(request.user)
+
+
+class ManagesWebhooks(BasePermission):
+    """Webhook subscriptions: a machine client with the `webhooks` scope (its own, by the
+    queryset), or an HR admin's session (every client's). Nobody else, not even to read."""
+
+    message = "Only HR admins and API clients with the webhooks scope manage webhooks."
+
+    def has_permission(self, request, view):
+        return client_of(request) is not None or is_hr_admin(request.user)

@@ -1,12 +1,24 @@
-"""Writes for API clients and tokens."""
+"""Writes for API clients, their tokens and their webhook subscriptions and deliveries."""
 
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import DomainError
-from hrapi.models import SCOPES, ApiClient, ApiToken, hash_token
+from core.errors import DomainError, StateConflict
+from core.outbox import broker_is_inline, enqueue
+from hrapi import destinations
+from hrapi.events import EVENTS
+from hrapi.models import (
+    SCOPES,
+    ApiClient,
+    ApiToken,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+    hash_token,
+)
 
 
 def _checked_scopes(scopes: list[str]) -> list[str]:
@@ -65,3 +77,83 @@ def api_client_revoke(*, client: ApiClient) -> None:
 def webhook_subscription_secret() -> str:
     """A new signing secret for a webhook subscription."""
     return "whsec_" + secrets.token_urlsafe(32)
+
+
+def _checked_events(events: list[str]) -> list[str]:
+    unknown = sorted(set(events) - set(EVENTS))
+    if unknown or not events:
+        message = f"Choose events among: {', '.join(EVENTS)}."
+        raise DomainError(message, code="invalid", fields={"events": [message]})
+    return sorted(set(events))
+
+
+def _checked_url(url: str) -> str:
+    destinations.check(url)  # DestinationRefused is a DomainError: 400 with the reason
+    return url
+
+
+@transaction.atomic
+def webhook_subscription_create(
+    *, client: ApiClient, url: str, events: list[str], active: bool = True, by=None
+) -> tuple[WebhookSubscription, str]:
+    """A subscription to a checked public URL. Returns the raw signing secret, which is
+    stored only encrypted and shown once by the caller."""
+    if client.revoked_at is not None:
+        raise StateConflict(f"{client.name} is revoked.", code="client_revoked")
+    raw = webhook_subscription_secret()
+    subscription = WebhookSubscription(
+        client=client, url=_checked_url(url), events=_checked_events(events), active=active
+    )
+    subscription.set_secret(raw)
+    subscription.save()
+    return subscription, raw
+
+
+@transaction.atomic
+def webhook_subscription_update(*, subscription: WebhookSubscription, by=None, **changes):
+    """Change url, events or active (only the keys given); a new URL is checked again."""
+    if "url" in changes:
+        subscription.url = _checked_url(changes["url"])
+    if "events" in changes:
+        subscription.events = _checked_events(changes["events"])
+    if "active" in changes:
+        subscription.active = bool(changes["active"])
+    subscription.save(update_fields=[k for k in ("url", "events", "active") if k in changes])
+    return subscription
+
+
+def webhook_delivery_queue(
+    *, subscription: WebhookSubscription, webhook_event: WebhookEvent, redelivery_of=None
+) -> WebhookDelivery:
+    """A delivery, posted after commit by a worker. On the embedded default (tasks inline)
+    it is left due now for the beat's `webhook_retry_due`, so a request never waits on a
+    receiver."""
+    inline = broker_is_inline()
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        webhook_event=webhook_event,
+        event=webhook_event.event,
+        redelivery_of=redelivery_of,
+        next_attempt_at=timezone.now() if inline else None,
+    )
+    if not inline:
+        enqueue("hrapi.tasks.webhook_deliver", delivery_id=delivery.pk)
+    return delivery
+
+
+@transaction.atomic
+def webhook_delivery_redeliver(*, delivery: WebhookDelivery, by=None) -> WebhookDelivery:
+    """Send a delivery's event again: a new delivery (new id, same event id) to the same
+    subscription, checked and signed afresh."""
+    if not delivery.subscription.active:
+        raise StateConflict("The subscription is inactive.", code="subscription_inactive")
+    if delivery.status == DeliveryStatus.PENDING:
+        raise StateConflict(
+            "This delivery is still being attempted; redeliver it once it has succeeded or failed.",
+            code="delivery_pending",
+        )
+    return webhook_delivery_queue(
+        subscription=delivery.subscription,
+        webhook_event=delivery.webhook_event,
+        redelivery_of=delivery,
+    )

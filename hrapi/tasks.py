@@ -1,13 +1,11 @@
 """Webhook tasks: post one delivery; re-queue the deliveries whose next attempt is due."""
 
-import urllib.error
-
 from celery import shared_task
 
 from core.outbox import enqueue
 from core.tasks import TASK_OPTIONS
-from hrapi import webhooks
-from hrapi.models import DeliveryStatus, WebhookDelivery
+from hrapi import destinations, webhooks
+from hrapi.models import DeliveryOutcome, DeliveryStatus, WebhookDelivery
 
 
 @shared_task(**TASK_OPTIONS)
@@ -24,22 +22,23 @@ def webhook_deliver(delivery_id: int) -> str:
         )
         return "inactive"
     try:
-        status = webhooks.post(
-            subscription.url, subscription.secret, delivery.pk, delivery.event, delivery.payload
-        )
-    except urllib.error.HTTPError as exc:
-        webhooks.record_failure(delivery, f"HTTP {exc.code}: {exc.reason}", exc.code)
-        return "failed"
-    except (OSError, ValueError) as exc:  # refused, timed out, DNS, bad URL
-        webhooks.record_failure(delivery, f"{exc.__class__.__name__}: {exc}", None)
-        return "failed"
-    webhooks.record_success(delivery, status)
-    return "delivered"
+        outcome = webhooks.post(subscription.url, subscription.signing_secret, delivery)
+    except destinations.DestinationRefused as exc:
+        # Not transient: the address is one Redefine never posts to. No retries.
+        webhooks.record_failure(delivery, DeliveryOutcome.REFUSED, exc.message, final=True)
+        return "refused"
+    if outcome == DeliveryOutcome.SUCCESS:
+        webhooks.record_success(delivery)
+        return "delivered"
+    error = webhooks.NETWORK_ERROR if outcome == DeliveryOutcome.NETWORK_ERROR else ""
+    webhooks.record_failure(delivery, outcome, error or f"The receiver answered {outcome}.")
+    return "failed"
 
 
 @shared_task(**TASK_OPTIONS)
 def webhook_retry_due() -> int:
-    """Queue another attempt for every delivery whose backoff has passed."""
+    """Queue an attempt for every delivery whose time has come: retries after their backoff,
+    and on the embedded default (no broker) every new delivery."""
     queued = 0
     for delivery_id in webhooks.due_deliveries():
         # Clearing next_attempt_at marks it queued, so the next sweep does not queue it again.

@@ -2,25 +2,33 @@
 
 Receivers verify `X-Redefine-Signature: sha256=<hex>`, the HMAC-SHA256 with the
 subscription's secret of "<X-Redefine-Timestamp>.<raw body>", and reject old timestamps.
+
+The POST goes out through http.client, which follows no redirect and reads no proxy from the
+environment, on a socket connected to the address hrapi/destinations.py has just checked;
+the name is used only for the Host header and TLS (SNI and certificate). Only the class of the
+answer is kept: never its body, its exact status, or why a connection failed.
 """
 
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
-from hrapi.models import DeliveryStatus, WebhookDelivery
+from hrapi import destinations
+from hrapi.models import DeliveryOutcome, DeliveryStatus, WebhookDelivery
 
 MAX_ATTEMPTS = 5
 TIMEOUT_SECONDS = 5
 # A claim older than this is from a worker that died mid-post; another may take over.
 CLAIM_EXPIRES = timedelta(minutes=2)
+NETWORK_ERROR = "No valid HTTP answer (connection refused, reset or timed out, or TLS failed)."
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -33,39 +41,82 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** (attempts - 1))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect would send the payload somewhere the admin did not configure."""
+def body_of(delivery: WebhookDelivery) -> bytes:
+    """What the receiver gets: ids to deduplicate on, then the resource as the API shows it."""
+    event = delivery.webhook_event
+    payload = {
+        "event": event.event,
+        "event_id": str(event.id),
+        "delivery_id": delivery.pk,
+        "occurred_at": event.occurred_at.isoformat(),
+        "redelivery": delivery.redelivery_of_id is not None,
+        "data": event.data,
+    }
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise urllib.error.HTTPError(
-            req.full_url, code, f"redirect to {newurl} refused", headers, fp
-        )
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to `address`; `host` stays the name for the Host header."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """Connects to `address`, then speaks TLS for `host` (SNI and certificate checked)."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url: str, secret: str, delivery_id: int, event: str, payload: dict) -> int:
-    """POST the payload; returns the HTTP status, raises on network errors and non-2xx."""
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - the scheme is validated as http(s)
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Redefine-Webhooks/1",
-            "X-Redefine-Event": event,
-            "X-Redefine-Delivery": str(delivery_id),
-            "X-Redefine-Timestamp": timestamp,
-            "X-Redefine-Signature": sign(secret, timestamp, body),
-        },
-    )
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValueError("Only http(s) webhook URLs are allowed.")
-    with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-        return response.status
+def _connect(destination: destinations.Destination):
+    kind = _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
+    error = None
+    for address in destination.addresses:
+        connection = kind(destination.host, destination.port, address, TIMEOUT_SECONDS)
+        try:
+            connection.connect()
+        except OSError as exc:
+            error = exc
+            connection.close()
+            continue
+        return connection
+    raise error or OSError("no address")
+
+
+def post(url: str, secret: str, delivery: WebhookDelivery) -> str:
+    """POST one delivery; returns the outcome class. Checks the destination first (it raises
+    DestinationRefused), then connects only to the addresses that check returned."""
+    destination = destinations.check(url)
+    body, timestamp = body_of(delivery), str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Redefine-Webhooks/1",
+        "X-Redefine-Event": delivery.event,
+        "X-Redefine-Event-Id": str(delivery.webhook_event_id),
+        "X-Redefine-Delivery": str(delivery.pk),
+        "X-Redefine-Timestamp": timestamp,
+        "X-Redefine-Signature": sign(secret, timestamp, body),
+    }
+    try:
+        connection = _connect(destination)
+        try:
+            connection.request("POST", destination.target, body=body, headers=headers)
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+    except (OSError, http.client.HTTPException):
+        return DeliveryOutcome.NETWORK_ERROR
+    return f"{status // 100}xx" if 2 <= status // 100 <= 5 else DeliveryOutcome.NETWORK_ERROR
 
 
 def claim(delivery_id: int) -> WebhookDelivery | None:
@@ -78,14 +129,16 @@ def claim(delivery_id: int) -> WebhookDelivery | None:
     )
     if not claimed:
         return None
-    return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("subscription", "webhook_event").get(
+        pk=delivery_id
+    )
 
 
-def record_success(delivery: WebhookDelivery, status: int) -> None:
+def record_success(delivery: WebhookDelivery) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.DELIVERED,
+        outcome=DeliveryOutcome.SUCCESS,
         attempts=F("attempts") + 1,
-        response_status=status,
         delivered_at=timezone.now(),
         next_attempt_at=None,
         claimed_at=None,
@@ -93,14 +146,14 @@ def record_success(delivery: WebhookDelivery, status: int) -> None:
     )
 
 
-def record_failure(delivery: WebhookDelivery, error: str, status: int | None) -> None:
+def record_failure(delivery: WebhookDelivery, outcome: str, error: str, *, final=False) -> None:
     attempts = delivery.attempts + 1
-    final = attempts >= MAX_ATTEMPTS
+    final = final or attempts >= MAX_ATTEMPTS
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
+        outcome=outcome,
         attempts=attempts,
-        response_status=status,
-        last_error=error[:2000],
+        last_error=error[:300],
         next_attempt_at=None if final else timezone.now() + backoff(attempts),
         claimed_at=None,
     )

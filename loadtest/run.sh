@@ -23,11 +23,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Production mode, with a per-run secret; TLS is pretended by the locustfile's proxy header.
-export DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false
+# Production mode, with a per-run secret; TLS is pretended by the locustfile's proxy header,
+# which the app believes only because locust connects from the address named as the proxy.
+export DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false TRUSTED_PROXIES=127.0.0.1
 export DJANGO_SETTINGS_MODULE=loadtest.settings
 SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY
+WEBHOOK_SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
+export SECRET_KEY WEBHOOK_SECRET_KEY
 
 echo "== preparing the database"
 "$bin/python" manage.py migrate --no-input -v0

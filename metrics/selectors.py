@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
+from core.charts import plotly_text
 from metrics.models import Baseline, BelowBaselineAlert, MetricDefinition, Observation
 from metrics.protection import ProtectedMetric, protected_metrics, protection_window
 from people.models import Person
@@ -133,7 +134,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
             "height": 220,
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.25},
-            "yaxis": {"title": {"text": row.metric.unit}},
+            "yaxis": {"title": {"text": plotly_text(row.metric.unit)}},
         },
     }
 

@@ -12,6 +12,7 @@ from itertools import pairwise
 from django.utils import timezone
 
 from coaching.models import Cycle
+from core.charts import plotly_text
 from pilots.models import Approach, Pilot, Workgroup
 from portfolio.models import OrganisationSettings, PilotMonthRollup, WorkgroupMonthRollup
 from portfolio.selectors import DashboardRow, horizon_date
@@ -58,9 +59,9 @@ def _layout(title: str, x: str, y: str, **extra) -> dict:
     # The title is the figure's HTML heading (it wraps on a phone; Plotly's does not); the
     # layout keeps it only as metadata for exports of the image.
     return {
-        "meta": {"title": title},
-        "xaxis": {"title": {"text": x, "standoff": 8}, "automargin": True},
-        "yaxis": {"title": {"text": y}, "automargin": True, "rangemode": "tozero"},
+        "meta": {"title": plotly_text(title)},
+        "xaxis": {"title": {"text": plotly_text(x), "standoff": 8}, "automargin": True},
+        "yaxis": {"title": {"text": plotly_text(y)}, "automargin": True, "rangemode": "tozero"},
         "legend": {"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
         "margin": {"l": 60, "r": 24, "t": 36, "b": 110},
         "height": 420,
@@ -186,7 +187,7 @@ def _line(name, x, y, colour, **extra) -> dict:
     return {
         "type": "scatter",
         "mode": "lines+markers",
-        "name": name,
+        "name": plotly_text(name),
         "x": x,
         "y": y,
         "line": {"color": colour, "width": 3},
@@ -222,7 +223,7 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
                 "name": approach.label,
                 "x": [p[2] for p in points],
                 "y": [p[3] for p in points],
-                "text": [p[0] for p in points],
+                "text": [plotly_text(p[0]) for p in points],
                 # Labels point inwards so names near the edges are not cut off.
                 "textposition": [_inwards(p[2], table_max) for p in points] if labelled else "",
                 "hovertemplate": "%{text}<br>Efficiency %{x:,.0f}<br>Value %{y:,.0f}"
@@ -330,8 +331,8 @@ def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today
             data.append(
                 {
                     "type": "bar",
-                    "name": name,
-                    "legendgroup": name,
+                    "name": plotly_text(name),
+                    "legendgroup": plotly_text(name),
                     "showlegend": panel == 1,
                     "x": labels,
                     "y": values[key],
@@ -440,7 +441,7 @@ def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> C
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": f"{workgroup.name}: cadence ({workgroup.cadence_days} d)",
+                "name": plotly_text(f"{workgroup.name}: cadence ({workgroup.cadence_days} d)"),
                 "x": [mine[0][1].isoformat(), mine[-1][2].isoformat()] if mine else [],
                 "y": [workgroup.cadence_days] * (2 if mine else 0),
                 "line": {"color": colour, "dash": "dot", "width": 1},

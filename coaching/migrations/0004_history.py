@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coaching', '0003_cycle_latest_start_index'),
-        ('hrapi', '0003_history'),
+        ('hrapi', '0004_history'),
         ('people', '0003_history'),
         ('pilots', '0003_history_actor_and_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

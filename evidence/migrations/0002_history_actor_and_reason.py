@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('evidence', '0001_initial'),
-        ('hrapi', '0003_history'),
+        ('hrapi', '0004_history'),
     ]
 
     operations = [

@@ -40,7 +40,7 @@ def backfill_meaning(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrapi', '0003_history'),
+        ('hrapi', '0004_history'),
         ('metrics', '0004_observation_metric_no_own_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrapi', '0003_history'),
+        ('hrapi', '0004_history'),
         ('people', '0002_person_deprovisioned_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrapi', '0003_history'),
+        ('hrapi', '0004_history'),
         ('pilots', '0002_replayable_times'),
     ]
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The webhook receiver, for the tests of one-time and stored secrets.
+from tests.hrapi.conftest import _receiver_network_allowed, receiver  # noqa: F401
+
 # The matrix's cast, reused by the fuzzer and the CSV tests.
 from tests.matrix.conftest import cast  # noqa: F401
 
@@ -18,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # tests/conftest.py for Playwright and is itself a deploy-check error).
 PRIVATE_TO_TESTS = {
     "SECRET_KEY",
+    "WEBHOOK_SECRET_KEY",
     "ALLOWED_HOSTS",
     "DEBUG",
     "DJANGO_SETTINGS_MODULE",

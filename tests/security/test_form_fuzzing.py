@@ -131,6 +131,7 @@ def _pages(cast) -> list[tuple[str, str]]:
         ("alice", "/pilots/new/"),
         ("alice", "/portfolio/settings/"),
         ("hilda", "/integrations/"),
+        ("hilda", "/integrations/webhooks/"),
         ("hilda", "/metrics/imports/"),
     ]
     return pages

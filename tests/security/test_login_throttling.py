@@ -1,5 +1,6 @@
 """Login throttling (django-axes): ten wrong passwords lock that account from that address,
-and the page says so plainly instead of repeating "wrong password"."""
+and the page says so plainly instead of repeating "wrong password". The account-wide and
+address-wide locks are attacked from real addresses in test_login_lockouts.py."""
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,9 @@ def _login(client, username: str, password: str, ip: str = ATTACKER):
 
 def test_the_limit_is_ten_wrong_passwords():
     assert settings.AXES_FAILURE_LIMIT == 10
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    parameters = settings.AXES_LOCKOUT_PARAMETERS
+    assert parameters == ["username", "ip_address", ["username", "ip_address"]]
+    assert (settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_FAILURES_PER_ADDRESS) == (20, 30)
 
 
 def test_wrong_passwords_below_the_limit_only_say_the_password_is_wrong(client, carol):

@@ -23,15 +23,20 @@ def test_the_deploy_check_reports_nothing_with_production_settings(run_productio
     result = run_production(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "WEBHOOK_SECRET_KEY"])
 def test_production_mode_refuses_to_start_without_a_required_setting(run_production, missing):
-    env = {"SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": "example.com"}
+    env = {
+        "SECRET_KEY": random_secret_key(),
+        "ALLOWED_HOSTS": "example.com",
+        "WEBHOOK_SECRET_KEY": random_secret_key(),
+    }
     del env[missing]
     result = run_production(["manage.py", "check"], **env)
     assert result.returncode != 0
@@ -44,6 +49,7 @@ def test_production_mode_turns_on_secure_cookies_hsts_and_the_ssl_redirect(run_p
         ["-c", PRODUCTION_SETTINGS],
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stderr
@@ -75,6 +81,7 @@ def test_production_mode_redirects_to_https_and_sends_hsts_on_a_real_response(ru
         ["-c", HEALTHZ_OVER_HTTP_AND_HTTPS],
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stderr
@@ -84,3 +91,65 @@ def test_production_mode_redirects_to_https_and_sends_hsts_on_a_real_response(ru
     assert status in (200, 503)  # 503 only says the broker is down; headers are what we check
     assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+FORGED_AND_PROXIED_HTTPS = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+c = Client(HTTP_HOST="example.com")
+forged = c.get("/healthz", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="192.0.2.10")
+proxied = c.get("/healthz", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1")
+print(json.dumps({"header": settings.SECURE_PROXY_SSL_HEADER,
+                  "forged": forged.status_code, "proxied": proxied.status_code}))
+"""
+
+
+def _https_answers(run_production, **env) -> dict:
+    result = run_production(
+        ["-c", FORGED_AND_PROXIED_HTTPS],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_without_a_proxy_a_forged_x_forwarded_proto_does_not_pass_for_https(run_production):
+    seen = _https_answers(run_production)
+    assert seen["header"] is None
+    assert seen["forged"] == 301 and seen["proxied"] == 301
+
+
+def test_behind_a_named_proxy_only_that_proxy_can_say_the_request_was_https(run_production):
+    seen = _https_answers(run_production, TRUSTED_PROXIES="127.0.0.1")
+    assert seen["header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert seen["forged"] == 301  # a client that is not the proxy is still redirected
+    assert seen["proxied"] in (200, 503)
+
+
+def test_the_deploy_check_stays_clean_behind_a_proxy(run_production):
+    result = run_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        TRUSTED_PROXIES="10.0.0.0/8,fd00::/8",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_malformed_proxy_list_stops_the_start(run_production):
+    result = run_production(
+        ["manage.py", "check"],
+        SECRET_KEY=random_secret_key(),
+        WEBHOOK_SECRET_KEY=random_secret_key(),
+        ALLOWED_HOSTS="example.com",
+        TRUSTED_PROXIES="proxy.internal",
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hrapi', '0002_webhooks'),
+        ('hrapi', '0003_webhook_secrets_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
