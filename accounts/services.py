@@ -3,7 +3,7 @@ for, by its stable subject (issuer + `sub`) or, at the first sign-in only, by an
 provider marks verified (or an external-id claim, when one is configured). Sign-in never
 creates a person: SCIM and HR provisioning own people. A deactivated or deprovisioned person
 cannot sign in. A provisioned person's first sign-in gives them a login account (a User
-without a password) linked through people.services.person_link_user."""
+without a password) linked through the audited people.services.person_link_user."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ def _login_for(person: Person) -> User:
     user = User(username=username, email=person.email)
     user.set_unusable_password()
     user.save()
-    person_link_user(person=person, user=user, reason="first sign-in through OpenID Connect")
+    person_link_user(
+        person=person, user=user, by=None, reason="first sign-in through OpenID Connect"
+    )
     return user
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.history import History
 from core.roles import sees_portfolio
 from metrics.models import Observation
 from people.models import Person
@@ -89,6 +90,8 @@ class Cycle(models.Model):
     abandoned_at = models.DateTimeField(null=True, blank=True)
     abandon_reason = models.TextField(blank=True)
 
+    history = History()
+
     objects = CycleQuerySet.as_manager()
 
     class Meta:
@@ -139,6 +142,8 @@ class CycleAction(models.Model):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = History()
 
     class Meta:
         ordering = ["cycle_id", "created_at", "id"]
@@ -193,6 +198,8 @@ class Opportunity(models.Model):
     addressed_at = models.DateTimeField(null=True, blank=True)
     dropped_at = models.DateTimeField(null=True, blank=True)
     drop_reason = models.TextField(blank=True)
+
+    history = History()
 
     objects = CoachingQuerySet.as_manager()
 

@@ -272,6 +272,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Audit history ---------------------------------------------------------------------------
+# Reasons are sentences (a re-link, a stop before the horizon), not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# A revert from the admin's history page would write past the services and their rules. The
+# setting hides the button; core.admin.HistoryAdmin refuses the POST itself.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -314,10 +321,15 @@ SPECTACULAR_SETTINGS = {
         "CycleActionKindEnum": "coaching.models.ActionKind",
         "OrgUnitKindEnum": "people.models.OrgUnitKind",
         "MetricKindEnum": "metrics.models.MetricKind",
+        # A metric's and its baselines' frozen meaning share these choice sets.
+        "DirectionEnum": "metrics.models.Direction",
+        "AggregationEnum": "metrics.models.Aggregation",
     },
 }
 
 # --- Security ----------------------------------------------------------------------------------
+# Database sessions that know their user, so deprovisioning ends them all at once.
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

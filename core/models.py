@@ -1,7 +1,10 @@
-"""The task outbox: the intent to run a background task, stored with the change that caused it."""
+"""The task outbox (the intent to run a background task, stored with the change that caused
+it), the health probe's runs, and login sessions that know their user."""
 
 import uuid
 
+from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -50,3 +53,23 @@ class ProbeRun(models.Model):
 
     def __str__(self):
         return f"probe {self.pk} ({self.completions} completions)"
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that records whose login it holds, so that deprovisioning can end
+    every session of a user in the same request (Django's documented way of extending the
+    database session engine; see core/sessions.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from core.sessions import SessionStore
+
+        return SessionStore

@@ -6,8 +6,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import History
 from metrics.models import ImmutableRow, MetricDefinition
 from people.models import Person
 from pilots.models import Pilot, Workgroup
@@ -24,7 +24,7 @@ class ComparisonChoice(models.Model):
     )
     chosen_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self):
         return f"Comparison choice for {self.pilot}"
@@ -170,7 +170,7 @@ class FollowUpPlan(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self):
         return f"Follow-up plan for {self.pilot}"

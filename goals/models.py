@@ -3,11 +3,11 @@ them, "contributes to" links across branches, and the goals each pilot serves.""
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
+from core.history import History
 from metrics.models import MetricDefinition
 from people.models import OrgUnit, Person
 from pilots.models import Pilot
@@ -33,7 +33,7 @@ class UnitHead(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="headed_units")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["org_unit_id", "person_id"]
@@ -117,7 +117,7 @@ class Goal(TreeNode):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     objects = GoalQuerySet.as_manager()
 
@@ -158,7 +158,7 @@ class GoalContribution(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["from_goal_id", "to_goal_id"]
@@ -186,7 +186,7 @@ class PilotGoal(models.Model):
     )
     linked_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["pilot_id", "goal_id"]

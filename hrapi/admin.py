@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from core.admin import HistoryAdmin
 from core.errors import DomainError
 from hrapi.forms import ApiClientForm, WebhookSubscriptionForm
 from hrapi.models import ApiClient, ApiToken, WebhookDelivery, WebhookSubscription
@@ -48,7 +49,7 @@ class ApiTokenInline(admin.TabularInline):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(HistoryAdmin):
     form = ApiClientForm
     list_display = ["name", "scope_list", "last_used_at", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -74,10 +75,12 @@ class ApiClientAdmin(admin.ModelAdmin):
             return
         # Creation goes through the service so the admin issues a token like every other path.
         client, raw = api_client_create(
-            name=obj.name, scopes=form.cleaned_data["scopes"], by=request.user
+            name=obj.name,
+            scopes=form.cleaned_data["scopes"],
+            by=request.user,
+            contact_email=obj.contact_email,
         )
         obj.pk, obj.created_at, obj.created_by = client.pk, client.created_at, request.user
-        ApiClient.objects.filter(pk=client.pk).update(contact_email=obj.contact_email)
         request.one_time_secret = raw
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -90,6 +93,9 @@ class ApiClientAdmin(admin.ModelAdmin):
             next_url=reverse("admin:hrapi_apiclient_change", args=[obj.pk]),
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # history and observations name the client that wrote them: revoke it
+
     @admin.action(description="Revoke the selected clients and all their tokens")
     def revoke(self, request, queryset):
         for client in queryset.active():
@@ -98,7 +104,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(HistoryAdmin):
     form = WebhookSubscriptionForm
     list_display = ["client", "url", "event_list", "active", "created_at"]
     list_filter = ["active", "client"]

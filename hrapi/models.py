@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
+from core.history import History
 from hrapi import destinations, encryption
 
 SCOPES = {
@@ -51,6 +52,8 @@ class ApiClient(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    history = History()
+
     objects = ApiClientQuerySet.as_manager()
 
     class Meta:
@@ -72,6 +75,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # The hash stays out of the history (one place to revoke it); use is not a change.
+    history = History(excluded_fields=["token_hash", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,6 +114,9 @@ class WebhookSubscription(models.Model):
     secret_encrypted = models.TextField(editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Never a secret in the history: it is the one thing a reader of the audit must not learn.
+    history = History(excluded_fields=["secret_encrypted"])
 
     objects = WebhookSubscriptionQuerySet.as_manager()
 

@@ -33,14 +33,18 @@ def _checked_scopes(scopes: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def api_client_create(*, name: str, scopes: list[str], by=None) -> tuple[ApiClient, str]:
+def api_client_create(
+    *, name: str, scopes: list[str], by=None, contact_email: str = ""
+) -> tuple[ApiClient, str]:
     """Create a client and its first token. Returns the raw token, which is never stored."""
     name = name.strip()
     if not name:
         raise DomainError("Give the client a name.", code="invalid", fields={"name": ["Required."]})
     if ApiClient.objects.filter(name=name).exists():
         raise DomainError(f"An API client named {name!r} already exists.", code="duplicate")
-    client = ApiClient.objects.create(name=name, scopes=_checked_scopes(scopes), created_by=by)
+    client = ApiClient.objects.create(
+        name=name, scopes=_checked_scopes(scopes), created_by=by, contact_email=contact_email
+    )
     return client, api_token_issue(client=client)
 
 
@@ -50,15 +54,24 @@ def api_token_issue(*, client: ApiClient) -> str:
     return raw
 
 
+def _revoke(row, now) -> None:
+    # Row by row rather than one UPDATE, so each revocation is in the history with its actor.
+    if row.revoked_at is None:
+        row.revoked_at = now
+        row.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
 def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke(ApiToken.objects.select_for_update().get(pk=token.pk), timezone.now())
 
 
+@transaction.atomic
 def api_client_revoke(*, client: ApiClient) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=now)
-        client.tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    _revoke(ApiClient.objects.select_for_update().get(pk=client.pk), now)
+    for token in client.tokens.select_for_update().filter(revoked_at__isnull=True):
+        _revoke(token, now)
 
 
 def webhook_subscription_secret() -> str:

@@ -41,7 +41,7 @@ def alerts_create_below_baseline() -> int:
     alerts = []
     for obs in observations.only("subject_id", "metric_id", "period_start", "period_end", "value"):
         baseline = _covering(by_key.get((obs.subject_id, obs.metric_id), []), obs)
-        if baseline and is_worse(baseline.metric.direction, obs.value, baseline.value):
+        if baseline and is_worse(baseline.metric_direction, obs.value, baseline.value):
             alerts.append(
                 BelowBaselineAlert(
                     pilot_id=baseline.pilot_id,

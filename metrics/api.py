@@ -10,17 +10,22 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import IdCursorPagination, InvalidRows
-from core.errors import StateConflict
 from core.roles import is_hr_admin, sees_portfolio
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
 from metrics.filters import BaselineFilter, ObservationFilter
+from metrics.ingest import Writer
 from metrics.models import Baseline, MetricDefinition, Observation
 from metrics.protection import protected_metrics
 from metrics.serializers import (
@@ -31,14 +36,37 @@ from metrics.serializers import (
     PeriodSerializer,
     ProtectedMetricSerializer,
 )
-from metrics.services import InvalidObservationRows, observations_upsert
+from metrics.services import (
+    InvalidObservationRows,
+    MetricInUse,
+    metric_definition_create,
+    metric_definition_delete,
+    metric_definition_update,
+    observations_upsert,
+)
 from people.models import Person
 from people.serializers import BulkResultSerializer
 
+IN_USE_DOC = (
+    "Once a metric has observations or baselines, its `key`, `direction`, `aggregation`, "
+    "`unit` and `kind` are fixed: changing any of them is a 409 `metric_in_use` naming the "
+    "fields (create a new metric instead). `name` and `description` stay editable; "
+    "`active: false` stops new observations, and baselines already frozen keep the metric "
+    "for their whole protected period, read by the meaning they were frozen under."
+)
 
+
+@extend_schema_view(
+    update=extend_schema(description=IN_USE_DOC),
+    partial_update=extend_schema(description=IN_USE_DOC),
+    destroy=extend_schema(
+        description="Deletes a metric nobody used; one in use is a 409 `metric_in_use`: "
+        "deactivate it (`active: false`) instead."
+    ),
+)
 class MetricDefinitionViewSet(viewsets.ModelViewSet):
-    """Metric definitions keyed by `key`. DELETE of a definition in use is a 409: deactivate
-    it (`active: false`) instead, so observations and baselines keep their meaning."""
+    """Metric definitions keyed by `key`, written through the metrics services, which keep a
+    metric's meaning fixed once observations or baselines use it."""
 
     scope = "metrics"
     permission_classes = [HasScopeOrUserPermission, HumanWritesNeedHrAdmin]
@@ -49,14 +77,19 @@ class MetricDefinitionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["key"]
     ordering = ["key"]
 
+    def perform_create(self, serializer):
+        serializer.instance = metric_definition_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = metric_definition_update(
+            metric=serializer.instance, data=serializer.validated_data
+        )
+
     def perform_destroy(self, instance):
         try:
-            instance.delete()
-        except ProtectedError as exc:
-            raise StateConflict(
-                "This metric has observations or baselines; deactivate it instead.",
-                code="metric_in_use",
-            ) from exc
+            metric_definition_delete(metric=instance)
+        except ProtectedError as exc:  # referred to from elsewhere (a coaching cycle's data)
+            raise MetricInUse("This metric is in use; deactivate it instead.") from exc
 
 
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -71,7 +104,9 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         person_ids = Person.objects.filter(pk=OuterRef("subject_id")).values("external_id")
         return visible(Observation.objects.all(), self.request).annotate(
-            metric_key=F("metric__key"), person_external_id=Subquery(person_ids[:1])
+            metric_key=F("metric__key"),
+            person_external_id=Subquery(person_ids[:1]),
+            api_client_name=F("api_client__name"),
         )
 
 
@@ -95,10 +130,18 @@ class ObservationBulkView(APIView):
         if not isinstance(request.data, dict) or not isinstance(request.data.get("rows"), list):
             ObservationBulkSerializer(data=request.data).is_valid(raise_exception=True)
         try:
-            result = observations_upsert(rows=request.data["rows"])
+            result = observations_upsert(rows=request.data["rows"], by=writer_of(request))
         except InvalidObservationRows as exc:
             raise InvalidRows(exc.errors) from exc
         return Response(BulkResultSerializer(result.as_dict()).data)
+
+
+def writer_of(request) -> Writer:
+    """What new observations record of the request that wrote them."""
+    client = client_of(request)
+    if client is not None:
+        return Writer(api_client_id=client.pk)
+    return Writer(user_id=request.user.pk)
 
 
 class BaselineViewSet(viewsets.ReadOnlyModelViewSet):

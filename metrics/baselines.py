@@ -78,19 +78,21 @@ def _latest_values(in_window, aggregations: dict[int, str]) -> dict[tuple[int, i
 
 
 @transaction.atomic
-def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -> None:
+def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "", by=None) -> None:
     """Freeze every supervisor's performance metrics for `pilot`, inside the caller's
     transaction (pilot start). Idempotent: a pilot that already has baselines is left as is.
 
     Raises DomainError(code="baseline_missing_data") listing the gaps when some supervisor has
     no observation of some metric in the window, unless `override_reason` is given: then the
-    gaps are stored as baselines with no value and a count of 0, so they stay visible.
+    gaps are stored as baselines with no value and a count of 0, so they stay visible. Each
+    baseline records the metric's meaning as it is now, and `by`, who started the pilot.
     """
     if Baseline.objects.filter(pilot=pilot).exists():
         return
     window = baseline_window(pilot, timezone.localdate(frozen_at))
+    by = by if getattr(by, "is_authenticated", False) else None
     freeze = _freeze_postgresql if connection.vendor == "postgresql" else _freeze_portable
-    gaps = freeze(pilot=pilot, frozen_at=frozen_at, window=window)
+    gaps = freeze(pilot=pilot, frozen_at=frozen_at, window=window, by=by)
     if gaps and not override_reason.strip():
         # Raising rolls back this function's savepoint, and with it the rows just written.
         raise _missing_data(gaps, *window)
@@ -108,13 +110,16 @@ def baselines_freeze_for_start(*, pilot, frozen_at, override_reason: str = "") -
 FREEZE = """
 WITH frozen AS (
     INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
-        window_start, window_end, frozen_at, version, reason)
+        window_start, window_end, frozen_at, version, reason, metric_direction,
+        metric_aggregation, metric_unit, metric_kind, frozen_by_id)
     SELECT %(pilot)s, person_id, metric_id,
         CASE WHEN scaled - trunc(scaled) IN (0.5, -0.5) THEN 2 * round(scaled / 2)
             ELSE round(scaled) END * 0.0001,
-        n, %(window_start)s, %(window_end)s, %(frozen_at)s, 1, ''
+        n, %(window_start)s, %(window_end)s, %(frozen_at)s, 1, '', direction, aggregation,
+        unit, kind, %(by)s
     FROM (
-        SELECT s.person_id, md.id AS metric_id, count(o.id) AS n,
+        SELECT s.person_id, md.id AS metric_id, count(o.id) AS n, md.direction,
+            md.aggregation, md.unit, md.kind,
             10000 * CASE md.aggregation
                 WHEN 'sum' THEN sum(o.value)
                 WHEN 'mean' THEN avg(o.value)
@@ -128,7 +133,7 @@ WITH frozen AS (
             AND o.subject_type = 'person' AND o.subject_id = s.person_id
             AND o.period_start >= %(window_start)s AND o.period_end <= %(window_end)s
         WHERE md.kind = 'performance' AND md.active
-        GROUP BY s.person_id, md.id
+        GROUP BY s.person_id, md.id, md.direction, md.aggregation, md.unit, md.kind
     ) aggregated
     RETURNING person_id, metric_id, observation_count
 )
@@ -141,27 +146,28 @@ ORDER BY f.person_id, md.key
 """
 
 
-def _freeze_postgresql(*, pilot, frozen_at, window) -> list[tuple[str, str]]:
+def _freeze_postgresql(*, pilot, frozen_at, window, by) -> list[tuple[str, str]]:
     params = {
         "pilot": pilot.pk,
         "window_start": window[0],
         "window_end": window[1],
         "frozen_at": frozen_at,
+        "by": getattr(by, "pk", None),
     }
     with connection.cursor() as cursor:
         cursor.execute(FREEZE, params)
         return cursor.fetchall()
 
 
-def _freeze_portable(*, pilot, frozen_at, window) -> list[tuple[str, str]]:
+def _freeze_portable(*, pilot, frozen_at, window, by) -> list[tuple[str, str]]:
     """The same freeze for SQLite: aggregate in one query, insert in bulk, then name the gaps."""
     supervisors = sorted(
         set(Workgroup.objects.filter(pilot=pilot).values_list("supervisor_id", flat=True))
     )
-    metrics = list(MetricDefinition.objects.performance().values_list("pk", "key", "aggregation"))
+    metrics = list(MetricDefinition.objects.performance())
     found = window_aggregates(
         person_ids=supervisors,
-        aggregations={pk: aggregation for pk, _, aggregation in metrics},
+        aggregations={m.pk: m.aggregation for m in metrics},
         window_start=window[0],
         window_end=window[1],
     )
@@ -169,18 +175,20 @@ def _freeze_portable(*, pilot, frozen_at, window) -> list[tuple[str, str]]:
         Baseline(
             pilot=pilot,
             person_id=person_id,
-            metric_id=metric_id,
-            value=found.get((person_id, metric_id), (None, 0))[0],
-            observation_count=found.get((person_id, metric_id), (None, 0))[1],
+            metric_id=metric.pk,
+            value=found.get((person_id, metric.pk), (None, 0))[0],
+            observation_count=found.get((person_id, metric.pk), (None, 0))[1],
             window_start=window[0],
             window_end=window[1],
             frozen_at=frozen_at,
             version=1,
+            frozen_by=by,
+            **metric.meaning(),
         )
         for person_id in supervisors
-        for metric_id, _, _ in metrics
+        for metric in metrics
     )
-    gaps = [(p, key) for p in supervisors for pk, key, _ in metrics if (p, pk) not in found]
+    gaps = [(p, m.key) for p in supervisors for m in metrics if (p, m.pk) not in found]
     if not gaps:
         return []
     names = dict(
@@ -228,9 +236,10 @@ def baseline_rebaseline(
             "This supervisor has no frozen baseline for this metric in this pilot.",
             code="baseline_not_frozen",
         )
+    # The new version is read as the first was frozen, whatever the definition says now.
     value, count = window_aggregates(
         person_ids=[person.pk],
-        aggregations={metric.pk: metric.aggregation},
+        aggregations={metric.pk: latest.metric_aggregation},
         window_start=latest.window_start,
         window_end=latest.window_end,
     ).get((person.pk, metric.pk), (None, 0))
@@ -245,6 +254,8 @@ def baseline_rebaseline(
         frozen_at=timezone.now(),
         version=latest.version + 1,
         reason=reason.strip(),
+        frozen_by=by,
+        **latest.meaning(),
     )
     publish_event(BASELINE_REBASELINED, pilot_id=pilot.pk, baseline_id=baseline.pk)
     return baseline

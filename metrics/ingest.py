@@ -54,6 +54,16 @@ class IngestResult:
         self.unchanged += other.unchanged
 
 
+@dataclass(frozen=True)
+class Writer:
+    """Who writes a batch, recorded on every row it adds: the API client of a bearer-token
+    request, the CSV import, the person logged in (an import records who uploaded it)."""
+
+    api_client_id: int | None = None
+    import_job_id: int | None = None
+    user_id: int | None = None
+
+
 class CleanRow(NamedTuple):
     """A validated row. A named tuple: cheap to build 10,000 times per request. The natural key
     comes first, so it is a slice."""
@@ -92,7 +102,9 @@ class Lookups:
             kind, subject = r.get("subject_type"), r.get("subject_id")
             if isinstance(kind, str) and kind in wanted and subject not in (None, ""):
                 wanted[kind].add(str(subject))
-        self.metrics = dict(MetricDefinition.objects.filter(key__in=keys).values_list("key", "pk"))
+        found = MetricDefinition.objects.filter(key__in=keys).values_list("key", "pk", "active")
+        self.metrics = {key: pk for key, pk, active in found if active}
+        self.inactive = {key for key, _, active in found if not active}
         self.subjects = {
             SubjectType.PERSON: _people(wanted[SubjectType.PERSON]),
             SubjectType.WORKGROUP: _ids(Workgroup, wanted[SubjectType.WORKGROUP]),
@@ -156,6 +168,9 @@ def clean_row(row, lookups: Lookups) -> CleanRow:
     metric, subject_type, subject, start, end, value = given
     metric_id = lookups.metrics.get(str(metric))
     if metric_id is None:
+        if str(metric) in lookups.inactive:
+            message = f"Metric {str(metric)[:64]!r} is deactivated: it takes no new observations."
+            raise RowError("metric", message)
         raise RowError("metric", f"Unknown metric key {str(metric)[:64]!r}.")
     if not isinstance(subject_type, str) or subject_type not in SUBJECT_TYPES:
         raise RowError("subject_type", f"Must be one of {', '.join(SubjectType.values)}.")
@@ -208,15 +223,15 @@ def _value(raw) -> Decimal:
     return value
 
 
-def write_rows(clean: list[CleanRow]) -> IngestResult:
+def write_rows(clean: list[CleanRow], *, by: Writer) -> IngestResult:
     """Upsert valid rows on their natural key, all or nothing (a savepoint inside the caller's
     transaction: the staging table is emptied at every commit, so autocommit would lose it)."""
     if not clean:
         return IngestResult()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            return _write_postgresql(clean)
-        return _write_portable(clean)
+            return _write_postgresql(clean, by)
+        return _write_portable(clean, by)
 
 
 # The staging table lives as long as the connection and is emptied at each commit: creating
@@ -255,14 +270,15 @@ FROM metrics_observation_stage s WHERE o.id = s.old_id AND s.old_value <> s.valu
 """
 INSERT = """
 INSERT INTO metrics_observation (metric_id, subject_type, subject_id, period_start,
-    period_end, value, source, recorded_at, is_current, superseded_at, supersedes_id)
+    period_end, value, source, recorded_at, is_current, superseded_at, supersedes_id,
+    api_client_id, import_job_id, recorded_by_id)
 SELECT metric_id, subject_type, subject_id, period_start, period_end, value, source, %s,
-    true, NULL, old_id
+    true, NULL, old_id, %s, %s, %s
 FROM metrics_observation_stage WHERE old_id IS NULL OR old_value <> value
 """
 
 
-def _write_postgresql(clean: list[CleanRow]) -> IngestResult:
+def _write_postgresql(clean: list[CleanRow], by: Writer) -> IngestResult:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(STAGE)
@@ -278,11 +294,11 @@ def _write_postgresql(clean: list[CleanRow]) -> IngestResult:
         if updated:
             cursor.execute(SUPERSEDE, [now])
         if created or updated:
-            cursor.execute(INSERT, [now])
+            cursor.execute(INSERT, [now, by.api_client_id, by.import_job_id, by.user_id])
     return IngestResult(created, updated, unchanged)
 
 
-def _write_portable(clean: list[CleanRow]) -> IngestResult:
+def _write_portable(clean: list[CleanRow], by: Writer) -> IngestResult:
     current = _current_by_key(clean)
     result, new_rows, superseded = IngestResult(), [], []
     for row in clean:
@@ -305,6 +321,9 @@ def _write_portable(clean: list[CleanRow]) -> IngestResult:
                 value=row.value,
                 source=row.source,
                 supersedes_id=old.pk if old else None,
+                api_client_id=by.api_client_id,
+                import_job_id=by.import_job_id,
+                recorded_by_id=by.user_id,
             )
         )
     now = timezone.now()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.history import History
 from people.models import Person
 from pilots.models import Pilot
 
@@ -41,6 +42,8 @@ class MetricDefinition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = History()
+
     objects = MetricDefinitionQuerySet.as_manager()
 
     class Meta:
@@ -49,11 +52,22 @@ class MetricDefinition(models.Model):
     def __str__(self):
         return self.name
 
-    def better(self, a, b):
-        """The better of two values by this metric's direction."""
-        if self.direction == Direction.HIGHER_IS_BETTER:
-            return max(a, b)
-        return min(a, b)
+    def meaning(self) -> dict[str, str]:
+        """What a baseline freezes with the value: how the metric is read."""
+        return {f"metric_{name}": getattr(self, name) for name in MEANING}
+
+    def is_in_use(self) -> bool:
+        """Observed or frozen in a baseline. Current rows suffice (every superseded row has a
+        current successor of the same key), and they are what the natural-key index holds."""
+        return (
+            Observation.objects.current().filter(metric=self).exists()
+            or Baseline.objects.filter(metric=self).exists()
+        )
+
+
+# The fields that give a metric its meaning. Fixed once observations or baselines use it: a
+# changed meaning would re-read every frozen baseline and every stored value.
+MEANING = ("direction", "aggregation", "unit", "kind")
 
 
 class SubjectType(models.TextChoices):
@@ -131,6 +145,33 @@ class Observation(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    # Who wrote the row: the API client of a bearer-token request, the CSV import it came
+    # from, the person logged in. No indexes of their own: every one would slow bulk ingest,
+    # and these are read for one row at a time (a dispute), not searched.
+    api_client = models.ForeignKey(
+        "hrapi.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    import_job = models.ForeignKey(
+        "ImportJob",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     objects = ObservationQuerySet.as_manager()
@@ -227,6 +268,20 @@ class Baseline(models.Model):
     frozen_at = models.DateTimeField()
     version = models.PositiveSmallIntegerField(default=1)
     reason = models.TextField(blank=True, help_text="Why this version replaced the previous one.")
+    # The metric's meaning when this version was frozen: protection reads the baseline by
+    # these, whatever the definition says later.
+    metric_direction = models.CharField(max_length=20, choices=Direction.choices)
+    metric_aggregation = models.CharField(max_length=8, choices=Aggregation.choices)
+    metric_unit = models.CharField(max_length=32)
+    metric_kind = models.CharField(max_length=16, choices=MetricKind.choices)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who started the pilot (version 1) or re-baselined (later versions).",
+    )
 
     objects = BaselineQuerySet.as_manager()
 
@@ -235,7 +290,16 @@ class Baseline(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["pilot", "person", "metric", "version"], name="baseline_version_unique"
-            )
+            ),
+            # A baseline frozen without its meaning could not be read: refuse it at the source.
+            models.CheckConstraint(
+                condition=models.Q(
+                    metric_direction__in=Direction.values,
+                    metric_aggregation__in=Aggregation.values,
+                    metric_kind__in=MetricKind.values,
+                ),
+                name="baseline_meaning_recorded",
+            ),
         ]
 
     def __str__(self):
@@ -244,10 +308,16 @@ class Baseline(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableRow("A frozen baseline never changes: re-baseline adds a new version.")
+        if not self.metric_direction:  # frozen now, so it is read as the metric is read now
+            for name, value in self.metric.meaning().items():
+                setattr(self, name, value)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ImmutableRow("A frozen baseline is never deleted.")
+
+    def meaning(self) -> dict[str, str]:
+        return {f"metric_{name}": getattr(self, f"metric_{name}") for name in MEANING}
 
 
 class BelowBaselineAlert(models.Model):

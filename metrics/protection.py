@@ -37,6 +37,7 @@ class ProtectedMetric:
     protected_value: Decimal | None
     protection_applied: bool
     pilot: Pilot | None
+    direction: str  # as frozen with the baseline, or the metric's own without one
 
 
 def protection_window(pilot: Pilot) -> tuple[dt.date, dt.date | None] | None:
@@ -65,12 +66,6 @@ def protecting_pilot(person: Person, period_start: dt.date, period_end: dt.date)
     return max(covering, key=lambda p: p.started_at, default=None)
 
 
-def better_of(direction: str, actual: Decimal, baseline: Decimal) -> Decimal:
-    if direction == Direction.HIGHER_IS_BETTER:
-        return max(actual, baseline)
-    return min(actual, baseline)
-
-
 def is_worse(direction: str, actual: Decimal, baseline: Decimal) -> bool:
     if direction == Direction.HIGHER_IS_BETTER:
         return actual < baseline
@@ -78,7 +73,7 @@ def is_worse(direction: str, actual: Decimal, baseline: Decimal) -> bool:
 
 
 def protect(
-    metric, actual: Decimal | None, baseline: Decimal | None
+    direction: str, actual: Decimal | None, baseline: Decimal | None
 ) -> tuple[Decimal | None, bool]:
     """(protected value, protection applied). With no baseline value (an overridden gap) the
     actual stands; with no actual in the period, HR reads the baseline."""
@@ -86,7 +81,7 @@ def protect(
         return actual, False
     if actual is None:
         return baseline, True
-    if is_worse(metric.direction, actual, baseline):
+    if is_worse(direction, actual, baseline):
         return baseline, True
     return actual, False
 
@@ -94,36 +89,50 @@ def protect(
 def protected_metrics(
     *, person: Person, period_start: dt.date, period_end: dt.date
 ) -> list[ProtectedMetric]:
-    """Per active performance metric: actual, baseline, protected value. Four queries."""
-    metrics = list(MetricDefinition.objects.performance())
+    """Per performance metric: actual, baseline, protected value. Four queries.
+
+    The metrics are the active performance metrics and every metric frozen in the protecting
+    pilot's baselines: a metric deactivated since stays for the whole protected period. A
+    frozen metric is read by the meaning recorded with its baseline (aggregation of the
+    actual, direction of "better"), so editing the definition cannot move a protected value.
+    """
     pilot = protecting_pilot(person, period_start, period_end)
-    baselines = {}
+    frozen = {}
     if pilot is not None:
-        baselines = {
-            b.metric_id: b.value
-            for b in Baseline.objects.in_force().filter(pilot=pilot, person=person)
+        frozen = {
+            b.metric_id: b
+            for b in Baseline.objects.in_force()
+            .filter(pilot=pilot, person=person)
+            .select_related("metric")
         }
+    metrics = {m.pk: m for m in MetricDefinition.objects.performance()}
+    metrics |= {pk: b.metric for pk, b in frozen.items()}
+    meaning = {pk: (b.metric_aggregation, b.metric_direction) for pk, b in frozen.items()} | {
+        pk: (m.aggregation, m.direction) for pk, m in metrics.items() if pk not in frozen
+    }
     actuals = window_aggregates(
         person_ids=[person.pk],
-        aggregations={m.pk: m.aggregation for m in metrics},
+        aggregations={pk: aggregation for pk, (aggregation, _) in meaning.items()},
         window_start=period_start,
         window_end=period_end,
     )
-    results = []
-    for metric in metrics:
+    rows = []
+    for metric in sorted(metrics.values(), key=lambda m: m.key):
         actual = actuals.get((person.pk, metric.pk), (None, 0))[0]
-        baseline = baselines.get(metric.pk)
-        value, applied = protect(metric, actual, baseline)
-        results.append(
+        baseline = frozen.get(metric.pk)
+        direction = meaning[metric.pk][1]
+        value, applied = protect(direction, actual, baseline.value if baseline else None)
+        rows.append(
             ProtectedMetric(
                 metric=metric,
                 period_start=period_start,
                 period_end=period_end,
                 actual=actual,
-                baseline=baseline,
+                baseline=baseline.value if baseline else None,
                 protected_value=value,
                 protection_applied=applied,
-                pilot=pilot if metric.pk in baselines else None,
+                pilot=pilot if baseline else None,
+                direction=direction,
             )
         )
-    return results
+    return rows

@@ -108,7 +108,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
         )
         # The band is the zone where HR reads the baseline instead of the actual.
         values = [p[1] for p in points] + [baseline]
-        if row.metric.direction == "higher_is_better":
+        if row.direction == "higher_is_better":
             y0, y1 = min(values) - abs(baseline) * 0.1, baseline
         else:
             y0, y1 = baseline, max(values) + abs(baseline) * 0.1
@@ -201,16 +201,33 @@ def performance_metrics() -> list[MetricDefinition]:
     return list(MetricDefinition.objects.performance())
 
 
-def pilot_baselines_context(pilot: Pilot, user) -> dict:
-    """What `templates/metrics/_pilot_baselines.html` needs. The sponsor, portfolio leaders
-    and HR admins see every supervisor's baselines; a supervisor only their own row; other
-    people who can see the pilot see none of the figures."""
+def sees_every_baseline_of(pilot: Pilot, user) -> bool:
+    """The sponsor, portfolio leaders and HR admins read every supervisor's baselines of a
+    pilot; a supervisor only their own; other people who can see the pilot none."""
     from core.roles import is_hr_admin, sees_portfolio
+
+    is_sponsor = pilot.sponsor.user_id is not None and pilot.sponsor.user_id == user.pk
+    return is_sponsor or sees_portfolio(user) or is_hr_admin(user)
+
+
+def pilot_baselines_for(pilot: Pilot, *, user=None, client=None):
+    """The pilot's baselines (every version) this reader may see: a machine client with
+    `metrics:read` all of them, a person by `sees_every_baseline_of`."""
+    baselines = Baseline.objects.filter(pilot=pilot).select_related("metric")
+    if client is not None:
+        return baselines if client.has_scope("metrics:read") else baselines.none()
+    if sees_every_baseline_of(pilot, user):
+        return baselines
+    return baselines.filter(person__user=user) if user.is_authenticated else baselines.none()
+
+
+def pilot_baselines_context(pilot: Pilot, user) -> dict:
+    """What `templates/metrics/_pilot_baselines.html` needs (see `sees_every_baseline_of`)."""
     from metrics.forms import RebaselineForm
 
     is_sponsor = pilot.sponsor.user_id is not None and pilot.sponsor.user_id == user.pk
     status = pilot_baseline_status(pilot)
-    if not (is_sponsor or sees_portfolio(user) or is_hr_admin(user)):
+    if not sees_every_baseline_of(pilot, user):
         status = [s for s in status if s.person.user_id == user.pk]
     return {
         "baseline_status": status,

@@ -37,6 +37,18 @@ class ObservationSerializer(serializers.ModelSerializer):
     subject_id = serializers.SerializerMethodField(
         help_text="A person's external_id, or the workgroup's or pilot's id."
     )
+    api_client = serializers.CharField(
+        source="api_client_name",
+        read_only=True,
+        allow_null=True,
+        help_text="The API client that wrote this row (null when a person or import did).",
+    )
+    import_job = serializers.IntegerField(
+        source="import_job_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The CSV import this row came from, if any.",
+    )
 
     class Meta:
         model = Observation
@@ -53,6 +65,8 @@ class ObservationSerializer(serializers.ModelSerializer):
             "is_current",
             "superseded_at",
             "supersedes",
+            "api_client",
+            "import_job",
         ]
 
     def get_subject_id(self, obs) -> str:
@@ -95,6 +109,10 @@ class BaselineSerializer(serializers.ModelSerializer):
             "frozen_at",
             "version",
             "reason",
+            "metric_direction",
+            "metric_aggregation",
+            "metric_unit",
+            "metric_kind",
         ]
 
 

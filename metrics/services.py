@@ -6,7 +6,53 @@ from django.db import IntegrityError, transaction
 
 from core.errors import DomainError, StateConflict
 from core.outbox import enqueue
-from metrics.ingest import IngestResult, validate_rows, write_rows
+from metrics.ingest import IngestResult, Writer, validate_rows, write_rows
+from metrics.models import MEANING, MetricDefinition
+
+# What a metric in use keeps: its key (observations and HR systems name it) and its meaning.
+FIXED_IN_USE = ("key", *MEANING)
+
+
+class MetricInUse(StateConflict):
+    code = "metric_in_use"
+
+
+def metric_definition_check_change(*, metric: MetricDefinition, data: dict) -> None:
+    """Refuse a new key or meaning for a metric that observations or baselines use: they were
+    recorded and frozen under the old one. Name, description and `active` stay editable."""
+    fixed = [n for n in FIXED_IN_USE if n in data and data[n] != getattr(metric, n)]
+    if fixed and metric.is_in_use():
+        raise MetricInUse(
+            f"{metric.key} has observations or baselines, so its {', '.join(fixed)} cannot "
+            "change. Create a new metric for the new meaning (and deactivate this one).",
+            fields={name: ["Fixed: the metric is in use."] for name in fixed},
+        )
+
+
+@transaction.atomic
+def metric_definition_create(*, data: dict) -> MetricDefinition:
+    return MetricDefinition.objects.create(**data)
+
+
+@transaction.atomic
+def metric_definition_update(*, metric: MetricDefinition, data: dict) -> MetricDefinition:
+    """Change what may change. Deactivating stops new observations; baselines already frozen
+    keep the metric in their protected periods."""
+    metric = MetricDefinition.objects.select_for_update().get(pk=metric.pk)
+    metric_definition_check_change(metric=metric, data=data)
+    changed = [name for name, value in data.items() if getattr(metric, name) != value]
+    for name in changed:
+        setattr(metric, name, data[name])
+    if changed:
+        metric.save(update_fields=[*changed, "updated_at"])
+    return metric
+
+
+@transaction.atomic
+def metric_definition_delete(*, metric: MetricDefinition) -> None:
+    if metric.is_in_use():
+        raise MetricInUse("This metric has observations or baselines; deactivate it instead.")
+    metric.delete()
 
 
 class InvalidObservationRows(DomainError):
@@ -20,19 +66,22 @@ class InvalidObservationRows(DomainError):
 
 
 @transaction.atomic
-def observations_upsert(*, rows: list[dict], check_alerts: bool = True) -> IngestResult:
+def observations_upsert(
+    *, rows: list[dict], check_alerts: bool = True, by: Writer | None = None
+) -> IngestResult:
     """Upsert observation rows on metric + subject + period + source, all or nothing.
 
     An identical current row is left unchanged; a different value adds a new row that
     supersedes the old one (kept, no longer current); an unknown key is created.
-    Raises InvalidObservationRows listing every bad row; nothing is written then.
+    Raises InvalidObservationRows listing every bad row; nothing is written then. New rows
+    record `by`: the API client, user or import that wrote them.
     """
     clean, errors = validate_rows(rows)
     if errors:
         raise InvalidObservationRows(errors)
     try:
         with transaction.atomic():
-            result = write_rows(clean)
+            result = write_rows(clean, by=by or Writer())
     except IntegrityError as exc:
         # Another ingest wrote the same natural key between our read and our write.
         raise StateConflict(
@@ -54,6 +103,7 @@ def observation_upsert(
     period_end: str,
     value,
     source: str = "",
+    by: Writer | None = None,
 ) -> IngestResult:
     """One observation through the same rules as a batch (natural key, supersede, no-op)."""
     row = {
@@ -65,4 +115,4 @@ def observation_upsert(
         "value": value,
         "source": source,
     }
-    return observations_upsert(rows=[row])
+    return observations_upsert(rows=[row], by=by)

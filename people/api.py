@@ -5,15 +5,20 @@ directory, HR admins may write. DELETE deactivates (204) and the row stays reada
 `active: false`, so pilots, baselines and history keep pointing at it.
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, visible
+from core.roles import is_hr_admin
+from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
+from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
 from people import services
 from people.filters import OrgUnitFilter, PersonFilter
 from people.models import OrgUnit, Person
+from people.selectors import person_history
 from people.serializers import (
     BulkResultSerializer,
     OrgUnitBulkSerializer,
@@ -135,6 +140,21 @@ class PersonViewSet(_ExternalIdViewSet):
 
     def get_queryset(self):
         return visible(Person.objects.select_related("org_unit", "manager"), self.request)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: HistoryPageSerializer},
+        description="Every change of the person's record, newest first: when (`at`), who "
+        "(`actor`: a user, an API client or the system), each change `from` → `to`, and why "
+        "(`reason`, e.g. for a new login). HR admins and clients with `people:read` only.",
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, external_id=None):
+        if client_of(request) is None and not is_hr_admin(request.user):
+            raise PermissionDenied("Only HR admins read a person's history.")
+        person = get_object_or_404(self.get_queryset(), external_id=external_id)
+        page = self.paginate_queryset(person_history(person))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
     @extend_schema(
         request=PersonBulkSerializer, responses=BulkResultSerializer, description=BULK_DOC

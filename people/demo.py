@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from core.demo import DemoContext
 from core.roles import PORTFOLIO_GROUP, Role
 from people.models import OrgUnit, OrgUnitKind, Person
+from people.services import person_link_user
 
 FIRST = [
     "Ada",
@@ -169,10 +170,17 @@ def _logins(ctx: DemoContext) -> None:
             user.save()
             ctx.logins.append((str(roles[0]), username, password))
         user.groups.add(*Group.objects.filter(name__in=[str(r) for r in roles]))
-        Person.objects.filter(external_id=external_id, user__isnull=True).update(user=user)
+        _link_demo_login(external_id, user)
     ctx.shared["demo_people"] = {
         p.user.username: p
         for p in Person.objects.filter(
             user__username__in=[d[0] for d in DEMO_LOGINS]
         ).select_related("user")
     }
+
+
+def _link_demo_login(external_id: str, user: User) -> None:
+    """The demo's own logins, linked by the system (the one service, so it is in history)."""
+    person = Person.objects.filter(external_id=external_id, user__isnull=True).first()
+    if person is not None and not Person.objects.filter(user=user).exists():
+        person_link_user(person=person, user=user, by=None, reason="Demo login.")

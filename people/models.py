@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.history import History
+
 
 class OrgUnitKind(models.TextChoices):
     DIVISION = "division", "Division"
@@ -31,6 +33,8 @@ class OrgUnit(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = History()
 
     objects = OrgUnitQuerySet.as_manager()
 
@@ -88,6 +92,8 @@ class Person(models.Model):
     deprovisioned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = History()
 
     objects = PersonQuerySet.as_manager()
 

@@ -15,7 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.api import InvalidRows
-from core.errors import DomainError, StateConflict
+from core.errors import DomainError, NotAllowed, StateConflict
+from core.history import acting_as, bulk_update_recorded, record_created
+from core.roles import is_hr_admin
+from core.sessions import sessions_end_for
 from people.models import OrgUnit, Person
 from people.serializers import BULK_MAX_ROWS, OrgUnitRowSerializer, PersonRowSerializer
 
@@ -241,9 +244,11 @@ def _link(tree, created, changed, wanted, pks, now, extra_values) -> None:
     linked = [o for o in created if getattr(o, fk_id)]
     if linked:
         tree.model.objects.bulk_update(linked, [fk_id], batch_size=BATCH_SIZE)
+    # One history record per row and write: a new row's record shows it as it ended.
+    record_created(tree.model, created, batch_size=BATCH_SIZE)
     if changed:
         fields = {*tree.fields, *(k for v in extra_values.values() for k in v), fk_id, "updated_at"}
-        tree.model.objects.bulk_update(changed, sorted(fields), batch_size=BATCH_SIZE)
+        bulk_update_recorded(tree.model, changed, sorted(fields), batch_size=BATCH_SIZE)
 
 
 def _person_org_units(cleaned: list[dict]) -> tuple[dict, list[dict]]:
@@ -276,8 +281,20 @@ def org_units_upsert(*, rows: list) -> UpsertResult:
 
 @transaction.atomic
 def people_upsert(*, rows: list) -> UpsertResult:
-    """Create or update people by external_id, all or nothing (raises InvalidRows)."""
-    return _upsert(PEOPLE_TREE, rows, extra_refs=_person_org_units)
+    """Create or update people by external_id, all or nothing (raises InvalidRows). A row
+    that deactivates a person ends their login and sessions; one that reactivates restores
+    the login (see person_deactivate)."""
+    was_active = dict(
+        Person.objects.filter(external_id__in=_named(rows), user__isnull=False).values_list(
+            "external_id", "active"
+        )
+    )
+    result = _upsert(PEOPLE_TREE, rows, extra_refs=_person_org_units)
+    linked = Person.objects.filter(external_id__in=was_active).select_related("user")
+    for person in linked:
+        if person.active != was_active[person.external_id]:
+            _login_follows(person)
+    return result
 
 
 def _single(upsert: Callable, row: dict) -> None:
@@ -332,32 +349,136 @@ def person_update(*, person: Person, data: dict) -> Person:
     return _update(person, people_upsert, data)
 
 
+def _login_follows(person: Person) -> None:
+    """The linked login is active exactly while the person is; ending it ends every session,
+    so the person's next request, from any browser, is anonymous."""
+    user = person.user
+    if user is None:
+        return
+    if user.is_active != person.active:
+        user.is_active = person.active
+        user.save(update_fields=["is_active"])
+    if not person.active:
+        sessions_end_for(user_id=user.pk)
+
+
 @transaction.atomic
-def person_deactivate(*, person: Person) -> None:
-    """People are never deleted: pilots, baselines and history keep pointing at them."""
-    Person.objects.filter(pk=person.pk, active=True).update(active=False, updated_at=timezone.now())
+def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
+    """End a person's access within the request: inactive, login disabled, sessions deleted.
+    People are never deleted: pilots, baselines and history keep pointing at them. An
+    identity system's delete also sets `deprovisioned_at` (SCIM then answers 404)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    changed = ["active"] if person.active else []
+    person.active = False
+    if deprovisioned and person.deprovisioned_at is None:
+        person.deprovisioned_at = timezone.now()
+        changed.append("deprovisioned_at")
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    _login_follows(person)
+
+
+@transaction.atomic
+def person_reactivate(*, person: Person) -> None:
+    """Active again, and so is the linked login (its password unchanged)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    if not person.active:
+        person.active = True
+        person.save(update_fields=["active", "updated_at"])
+    _login_follows(person)
+
+
+class IdentityConflict(StateConflict):
+    code = "user_already_linked"
+
+
+@transaction.atomic
+def person_link_user(*, person: Person, user, by, reason: str) -> Person:
+    """The one way a Person's login changes (`user=None` unlinks). `by` is the HR admin who
+    decides (never for their own login), an API client of a provisioning system, or None for
+    the system itself (the demo, SSO at first sign-in). A reason is required and kept in the
+    person's history with the actor. The login of someone inactive stays inactive, and both
+    the old and the new login lose their sessions: they were someone else until now."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            "Say why the login changes.", code="invalid", fields={"reason": ["Required."]}
+        )
+    _check_linker(by, user)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise IdentityConflict(
+            f"The login {user.get_username()!r} belongs to another person already.",
+            fields={"user": ["Linked to another person."]},
+        )
+    old = person.user
+    if old == user:
+        return person
+    with acting_as(**_actor_of(by), reason=reason):
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    for login in {old, user} - {None}:
+        sessions_end_for(user_id=login.pk)
+    _login_follows(person)
+    return person
+
+
+def _check_linker(by, user) -> None:
+    from hrapi.models import ApiClient
+
+    if by is None or isinstance(by, ApiClient):
+        return
+    if not is_hr_admin(by):
+        raise NotAllowed("Only HR admins link logins to people.")
+    if user is not None and user.pk == by.pk:
+        raise NotAllowed("Nobody links their own login to a person: ask another HR admin.")
+
+
+def _actor_of(by) -> dict:
+    from hrapi.models import ApiClient
+
+    if isinstance(by, ApiClient):
+        return {"api_client": by}
+    return {"user": by}
+
+
+@transaction.atomic
+def external_id_change(*, obj: Person | OrgUnit, external_id: str) -> None:
+    """An identity system renamed the key (SCIM userName or externalId): recorded in history."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.external_id != external_id:
+        obj.external_id = external_id
+        obj.save(update_fields=["external_id", "updated_at"])
+
+
+@transaction.atomic
+def person_reprovision(*, person: Person) -> None:
+    """An identity system provisions again someone it had deleted: SCIM may address them."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.deprovisioned_at is not None:
+        person.deprovisioned_at = None
+        person.save(update_fields=["deprovisioned_at", "updated_at"])
+
+
+@transaction.atomic
+def org_unit_members_set(*, org_unit: OrgUnit, person_ids: list[int]) -> None:
+    """Exactly these people in the unit (a SCIM group's members); each move is in history."""
+    leaving = list(Person.objects.filter(org_unit=org_unit).exclude(pk__in=person_ids))
+    joining = list(Person.objects.filter(pk__in=person_ids).exclude(org_unit=org_unit))
+    now = timezone.now()
+    for person in leaving:
+        person.org_unit, person.updated_at = None, now
+    for person in joining:
+        person.org_unit, person.updated_at = org_unit, now
+    if leaving or joining:
+        fields = ["org_unit", "updated_at"]
+        bulk_update_recorded(Person, leaving + joining, fields, batch_size=BATCH_SIZE)
 
 
 @transaction.atomic
 def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
     """Org units are deactivated, not deleted, so people and pilots keep their history."""
-    OrgUnit.objects.filter(pk=org_unit.pk, active=True).update(
-        active=False, updated_at=timezone.now()
-    )
-
-
-@transaction.atomic
-def person_link_user(*, person: Person, user, reason: str) -> Person:
-    """Give the person this login account (the one Person↔User link of Redefine). Refused
-    when either side is already linked elsewhere. Until the audited identity-link service
-    lands, this is where every link is made, and the log line says who was linked and why."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.user_id not in (None, user.pk):
-        raise StateConflict("This person already has a login account.", code="already_linked")
-    if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
-        raise StateConflict("This login account belongs to someone else.", code="already_linked")
-    if person.user_id != user.pk:
-        person.user = user
-        person.save(update_fields=["user", "updated_at"])
-        logger.info("Linked person %s to login %s: %s", person.external_id, user.pk, reason)
-    return person
+    org_unit = OrgUnit.objects.select_for_update().get(pk=org_unit.pk)
+    if org_unit.active:
+        org_unit.active = False
+        org_unit.save(update_fields=["active", "updated_at"])

@@ -7,4 +7,5 @@ from people import views
 app_name = "people"
 urlpatterns = [
     path("search/", views.person_search, name="search"),
+    path("<path:external_id>/history/", views.person_history, name="history"),
 ]

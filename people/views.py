@@ -1,11 +1,18 @@
-"""Web endpoints of the people app: the person picker's suggestions."""
+"""Web endpoints of the people app: the person picker's suggestions and, for HR admins, a
+person's history."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from people import search
+from core.roles import is_hr_admin
+from people import search, selectors
 from people.models import Person
+
+HISTORY_PER_PAGE = 100
 
 
 @login_required
@@ -23,3 +30,14 @@ def person_search(request):
             "more": len(people) > len(shown),
         }
     )
+
+
+@login_required
+@require_GET
+def person_history(request, external_id):
+    if not is_hr_admin(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Person, external_id=external_id)
+    entries = selectors.person_history(person)
+    page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "people/history.html", {"person": person, "page": page})

@@ -5,8 +5,8 @@ every move), and workgroups, charters and ties are changed by the sponsor and su
 the pilot pages. Editing them here would skip those rules, so staff read and search here."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from pilots.models import (
     Charter,
     CompetingInitiative,
@@ -49,7 +49,7 @@ class WorkgroupInline(ReadOnlyInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(ReadOnly, SimpleHistoryAdmin):
+class PilotAdmin(ReadOnly, HistoryAdmin):
     list_display = ["name", "approach", "status", "sponsor", "planned_start", "premature_stop"]
     list_filter = ["status", "approach", "premature_stop"]
     search_fields = ["name", "sponsor__full_name", "sponsor__external_id", "vision"]
@@ -77,7 +77,7 @@ class InitiativeInline(ReadOnlyInline):
 
 
 @admin.register(Workgroup)
-class WorkgroupAdmin(ReadOnly, SimpleHistoryAdmin):
+class WorkgroupAdmin(ReadOnly, HistoryAdmin):
     list_display = ["name", "pilot", "supervisor", "cadence_days"]
     list_filter = ["pilot__status", "pilot__approach"]
     search_fields = ["name", "pilot__name", "supervisor__full_name", "supervisor__external_id"]
@@ -86,7 +86,7 @@ class WorkgroupAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Charter)
-class CharterAdmin(ReadOnly, SimpleHistoryAdmin):
+class CharterAdmin(ReadOnly, HistoryAdmin):
     list_display = ["workgroup", "signed_at", "signed_by", "assurance_confirmed_at"]
     list_filter = ["workgroup__pilot__status"]
     search_fields = ["workgroup__name", "workgroup__pilot__name"]
@@ -103,7 +103,7 @@ class PilotTransitionAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(ScaleDecision)
-class ScaleDecisionAdmin(ReadOnly, SimpleHistoryAdmin):
+class ScaleDecisionAdmin(ReadOnly, HistoryAdmin):
     list_display = ["pilot", "decision", "decided_by", "decided_at"]
     list_filter = ["decision"]
     search_fields = ["pilot__name", "lessons_learned", "capabilities_built"]
@@ -118,7 +118,7 @@ class RunningAssignmentAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Tie)
-class TieAdmin(ReadOnly, SimpleHistoryAdmin):
+class TieAdmin(ReadOnly, HistoryAdmin):
     list_display = ["counterpart", "workgroup", "frequency", "strength"]
     list_filter = ["frequency", "strength"]
     search_fields = ["counterpart", "workgroup__name"]
@@ -126,14 +126,14 @@ class TieAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(CompetingInitiative)
-class CompetingInitiativeAdmin(ReadOnly, SimpleHistoryAdmin):
+class CompetingInitiativeAdmin(ReadOnly, HistoryAdmin):
     list_display = ["name", "owner", "workgroup", "time_share_percent"]
     search_fields = ["name", "owner", "workgroup__name"]
     list_select_related = ["workgroup"]
 
 
 @admin.register(WorkgroupMember)
-class WorkgroupMemberAdmin(ReadOnly, SimpleHistoryAdmin):
+class WorkgroupMemberAdmin(ReadOnly, HistoryAdmin):
     list_display = ["person", "workgroup", "added_at"]
     search_fields = ["person__full_name", "person__external_id", "workgroup__name"]
     list_select_related = ["person", "workgroup"]

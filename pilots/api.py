@@ -4,16 +4,23 @@ never write: a pilot is sponsored, started and stopped by a person who answers f
 token acts for no one, so its writes get a clear 403."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from hrapi.permissions import HasScopeOrUserPermission, client_of, visible
 from pilots import services, workgroups
 from pilots.filters import PilotFilter, WorkgroupFilter
 from pilots.models import Pilot, Workgroup
+from pilots.selectors import pilot_history
 from pilots.serializers import (
     PilotDecideSerializer,
     PilotMoveSerializer,
@@ -41,6 +48,16 @@ ERRORS = {
     404: OpenApiResponse(description="No such pilot, or not one you may see."),
     409: OpenApiResponse(description="The pilot is not in a state that allows this move."),
 }
+
+
+HISTORY_DOC = (
+    "Every change of the pilot and of its workgroups, members, ties, competing initiatives, "
+    "charters, decisions and frozen baselines, newest first: when (`at`), who (`actor`: a "
+    "user, an API client or the system), what (`subject`, `action`, each change `from` → "
+    "`to`) and why (`reason`). Anyone who may see the pilot may read its history; baseline "
+    "figures only as the baselines endpoint shows them (the sponsor, portfolio leaders, HR "
+    "admins and `metrics:read` clients all, a supervisor their own)."
+)
 
 
 def _documented(request, response, description: str, created: bool = False):
@@ -109,6 +126,20 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
         data.pop("sponsor", None)  # set once, at creation
         services.pilot_update(pilot=pilot, by=request.user, data=data)
         return self._answer(pilot)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: HistoryPageSerializer, 404: ERRORS[404]},
+        description=HISTORY_DOC,
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        from metrics.selectors import pilot_baselines_for
+
+        pilot = get_object_or_404(visible(Pilot.objects.select_related("sponsor"), request), pk=pk)
+        baselines = pilot_baselines_for(pilot, user=request.user, client=client_of(request))
+        page = self.paginate_queryset(pilot_history(pilot, baselines=baselines))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
     @_documented(PilotMoveSerializer, PilotSerializer, "Approve a draft pilot (its sponsor).")
     @action(detail=True, methods=["post"])

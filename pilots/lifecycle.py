@@ -87,5 +87,6 @@ def take(
         pilot=pilot, from_status=pilot.status, to_status=move.target, by=by, at=at, reason=reason
     )
     pilot.status = move.target
+    pilot._change_reason = reason  # the why of the move, in the pilot's history too
     pilot.save(update_fields=["status", *also, "updated_at"])
     return transition

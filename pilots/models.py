@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from core.history import History
 from people.models import OrgUnit, Person
 
 
@@ -101,7 +101,7 @@ class Pilot(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     objects = PilotQuerySet.as_manager()
 
@@ -189,7 +189,7 @@ class Workgroup(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     objects = WorkgroupQuerySet.as_manager()
 
@@ -213,7 +213,7 @@ class WorkgroupMember(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     added_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["workgroup_id", "person__full_name", "id"]
@@ -263,7 +263,7 @@ class Tie(models.Model):
     strength = models.PositiveSmallIntegerField(choices=TieStrength.choices)
     note = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["workgroup_id", "counterpart", "id"]
@@ -284,7 +284,7 @@ class CompetingInitiative(models.Model):
         help_text="Share of the group's time the initiative takes, 0–100."
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["workgroup_id", "name", "id"]
@@ -314,7 +314,7 @@ class Charter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self):
         return f"Charter of {self.workgroup}"
@@ -344,7 +344,7 @@ class ScaleDecision(models.Model):
     )
     decided_at = models.DateTimeField(default=timezone.now)  # replayable, like transitions
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["decided_at", "id"]

@@ -171,7 +171,7 @@ def pilot_start(
         pilot, "start", by=by, at=at, reason=reason or override_reason, also=("started_at",)
     )
     # Records the override reason on the pilot when it was needed for missing data.
-    baselines_freeze_for_start(pilot=pilot, frozen_at=at, override_reason=override_reason)
+    baselines_freeze_for_start(pilot=pilot, frozen_at=at, override_reason=override_reason, by=by)
     # The comparison group freezes with the baselines, before any result can be known.
     comparison_freeze_for_start(pilot=pilot, frozen_at=at, by=by)
     publish_event(PILOT_STARTED, pilot_id=pilot.pk)

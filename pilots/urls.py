@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/move/<slug:name>/", views.move, name="move"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/workgroups/", workgroup_views.workgroup_add, name="workgroup_add"),

@@ -33,6 +33,7 @@ from pilots.permissions import (
     can_manage,
     can_sign_charter,
 )
+from pilots.selectors import pilot_history
 from pilots.selfcontainment import assess_pilot, assess_workgroup
 
 # Sections other apps add to the pilot page (template names, rendered in order with the
@@ -47,6 +48,7 @@ EXTRA_SECTIONS: list[str] = [
 DECIDED = {"scale", "adapt"}
 
 PILOTS_PER_PAGE = 50
+HISTORY_PER_PAGE = 100
 
 
 def form_errors_from(form, error: DomainError) -> None:
@@ -172,10 +174,24 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         "workgroup_form": bound.get("workgroup") or WorkgroupForm(),
         "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
         "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),
-        "history": pilot.history.select_related("history_user").order_by("-history_date")[:20],
         "extra_sections": EXTRA_SECTIONS,
     }
     return render(request, "pilots/detail.html", context, status=status)
+
+
+def _history(request, pilot):
+    from metrics.selectors import pilot_baselines_for
+
+    return pilot_history(pilot, baselines=pilot_baselines_for(pilot, user=request.user))
+
+
+@login_required
+def history(request, pk):
+    """The pilot's whole history, for whoever may see the pilot (baseline figures as the
+    baselines section shows them)."""
+    pilot = visible_pilot(request, pk, Pilot.objects.select_related("sponsor"))
+    page = Paginator(_history(request, pilot), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "pilots/history.html", {"pilot": pilot, "page": page})
 
 
 @login_required

@@ -3,8 +3,8 @@ problems) and detail work (executing tasks), and the Friday reminder to record i
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import History
 from people.models import Person
 
 
@@ -37,7 +37,7 @@ class WeeklySplit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     objects = WeeklySplitQuerySet.as_manager()
 

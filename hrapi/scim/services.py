@@ -4,12 +4,19 @@ once, the same way as the REST API); Groups are org units and their members."""
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.api import InvalidRows
 from hrapi.scim.errors import ScimError, bad_request
 from people.models import OrgUnit, Person
-from people.services import org_units_upsert, people_upsert
+from people.services import (
+    external_id_change,
+    org_unit_deactivate,
+    org_unit_members_set,
+    org_units_upsert,
+    people_upsert,
+    person_deactivate,
+    person_reprovision,
+)
 
 
 def _conflict(detail: str) -> ScimError:
@@ -51,7 +58,7 @@ def _upsert_person(data: dict, person: Person | None) -> Person:
         people_upsert(rows=[row])
     except InvalidRows as exc:
         raise bad_request("; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)) from exc
-    Person.objects.filter(external_id=data["external_id"]).update(deprovisioned_at=None)
+    person_reprovision(person=Person.objects.get(external_id=data["external_id"]))
     return Person.objects.with_relations().get(external_id=data["external_id"])
 
 
@@ -71,15 +78,15 @@ def scim_user_replace(*, person: Person, data: dict) -> Person:
         taken = Person.objects.filter(external_id__iexact=data["external_id"]).exclude(pk=person.pk)
         if taken.exists():
             raise _conflict(f"A User with userName {data['external_id']!r} already exists.")
-        Person.objects.filter(pk=person.pk).update(external_id=data["external_id"])
+        external_id_change(obj=person, external_id=data["external_id"])
     return _upsert_person(data, person)
 
 
 @transaction.atomic
 def scim_user_delete(*, person: Person) -> None:
-    """Deactivate and hide from SCIM; the person and their history stay."""
-    now = timezone.now()
-    Person.objects.filter(pk=person.pk).update(active=False, deprovisioned_at=now, updated_at=now)
+    """Deactivate (login and sessions end with it) and hide from SCIM; the person and their
+    history stay."""
+    person_deactivate(person=person, deprovisioned=True)
 
 
 def _members(ids: list[str]) -> list[int]:
@@ -92,13 +99,7 @@ def _members(ids: list[str]) -> list[int]:
 
 
 def _set_members(unit: OrgUnit, member_ids: list[int]) -> None:
-    now = timezone.now()
-    Person.objects.filter(org_unit=unit).exclude(pk__in=member_ids).update(
-        org_unit=None, updated_at=now
-    )
-    Person.objects.filter(pk__in=member_ids).exclude(org_unit=unit).update(
-        org_unit=unit, updated_at=now
-    )
+    org_unit_members_set(org_unit=unit, person_ids=member_ids)
 
 
 def _write_unit(external_id: str, name: str) -> OrgUnit:
@@ -124,7 +125,7 @@ def scim_group_replace(*, unit: OrgUnit, data: dict) -> OrgUnit:
     if external_id != unit.external_id:
         if OrgUnit.objects.filter(external_id=external_id).exclude(pk=unit.pk).exists():
             raise _conflict(f"A Group with externalId {external_id!r} already exists.")
-        OrgUnit.objects.filter(pk=unit.pk).update(external_id=external_id)
+        external_id_change(obj=unit, external_id=external_id)
     members = _members(data["members"])
     unit = _write_unit(external_id, data["name"])
     _set_members(unit, members)
@@ -134,4 +135,4 @@ def scim_group_replace(*, unit: OrgUnit, data: dict) -> OrgUnit:
 @transaction.atomic
 def scim_group_delete(*, unit: OrgUnit) -> None:
     """Deactivate the org unit (its people and history stay); SCIM answers 404 for it."""
-    OrgUnit.objects.filter(pk=unit.pk).update(active=False, updated_at=timezone.now())
+    org_unit_deactivate(org_unit=unit)

@@ -150,9 +150,8 @@ def mixed(pilot, cases, handling, hours_saved, carol, dan):
             kind="performance",
             direction="lower_is_better",
             aggregation="sum",
-            active=active,
         )
-        for key, active in (("backlog", True), ("retired", False))
+        for key in ("backlog", "retired")
     )
     MetricDefinition.objects.filter(pk=handling.pk).update(aggregation="last")
     Workgroup.objects.create(pilot=pilot, name="Carol's second team", supervisor=carol.person)
@@ -168,6 +167,8 @@ def mixed(pilot, cases, handling, hours_saved, carol, dan):
     weekly(backlog, carol.person, ["1.5", "2.25", "-0.75"], BEFORE)
     for metric in (retired, hours_saved):
         weekly(metric, carol.person, ["99"], BEFORE)
+    # Retired after its data came in: a deactivated metric takes no new observations.
+    MetricDefinition.objects.filter(pk=retired.pk).update(active=False)
     # Not in the window: starts before it, ends after it, or is about a workgroup.
     window_start = START - dt.timedelta(weeks=12)
     Observation.objects.create(

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from metrics.ingest import validate_rows, write_rows
+from metrics.ingest import Writer, validate_rows, write_rows
 from metrics.models import Observation
 from metrics.services import InvalidObservationRows, observations_upsert
 
@@ -196,5 +196,5 @@ def test_two_batches_in_one_transaction_are_staged_apart(cases, carol, dan):
 def test_rows_written_outside_a_transaction_are_all_written(cases, carol):
     clean, errors = validate_rows([row(), row(source="survey")])
     assert not errors
-    assert write_rows(clean).created == 2
+    assert write_rows(clean, by=Writer()).created == 2
     assert Observation.objects.count() == 2

@@ -67,12 +67,13 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
     client.force_login(bob)
     # session, user, user's and groups' permissions (2), the pilot; its workgroups,
     # memberships, ties and initiatives (4); the viewer's person (sponsor?), user's groups
-    # (menu), decisions, transitions, audit history; the metrics app's baseline section (6):
+    # (menu), decisions, transitions (the audit history has its own page); the metrics
+    # app's baseline section (6):
     # supervisors, performance metrics, baselines, observation counts, re-baseline rights,
     # alerts; the evidence section (5): comparison set, settings, its versions, follow-up
     # plan, follow-up waves with their counts; the goals section (1): the goals the pilot
     # serves. The member and supervisor pickers read no one: they search as one types.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 

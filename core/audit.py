@@ -1,0 +1,192 @@
+"""Readable audit entries built from history records: who (a user, an API client or the
+system), when, what changed from what to what, and why. One entry per real change: a save
+that changed nothing but bookkeeping columns is no entry.
+
+Values of foreign keys and choices are shown as people read them (a person's name, a
+status's label); every name is fetched with one query per kind of object, whatever the
+number of records, so a history page costs the same at any length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import models
+
+# Columns that change with every write and say nothing about it.
+BOOKKEEPING = {"id", "created_at", "updated_at"}
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: str | None
+    new: str | None
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    actor_type: str  # "user" | "api_client" | "system"
+    actor: str
+    subject_type: str
+    subject_id: int
+    subject: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+
+def label_fields() -> dict[type, str]:
+    """The column that names an object of each kind, for the values shown in an entry."""
+    from coaching.models import Cycle
+    from hrapi.models import ApiClient
+    from metrics.models import MetricDefinition
+    from people.models import OrgUnit, Person
+    from pilots.models import Pilot, Workgroup
+
+    return {
+        get_user_model(): "username",
+        ApiClient: "name",
+        Person: "full_name",
+        OrgUnit: "name",
+        Pilot: "name",
+        Workgroup: "name",
+        MetricDefinition: "key",
+        Cycle: "number",
+    }
+
+
+class Names:
+    """Names of the objects records point at: asked for first, fetched once per kind."""
+
+    def __init__(self):
+        self.wanted: dict[type, set[int]] = {}
+        self.found: dict[type, dict[int, str]] = {}
+
+    def want(self, model, pk) -> None:
+        if pk is not None:
+            self.wanted.setdefault(model, set()).add(pk)
+
+    def fetch(self) -> None:
+        columns = label_fields()
+        for model, pks in self.wanted.items():
+            column = columns.get(model)
+            if column is None:
+                continue
+            rows = model._default_manager.filter(pk__in=pks).values_list("pk", column)
+            self.found[model] = {pk: str(name) for pk, name in rows}
+
+    def of(self, model, pk) -> str | None:
+        if pk is None:
+            return None
+        return self.found.get(model, {}).get(pk, f"#{pk}")
+
+
+def _tracked(model) -> list[models.Field]:
+    """The model's fields its history keeps (a secret left out of the history is not)."""
+    kept = {f.attname for f in model.history.model._meta.concrete_fields}
+    return [
+        f for f in model._meta.concrete_fields if f.name not in BOOKKEEPING and f.attname in kept
+    ]
+
+
+def _want_names(records, model, names: Names) -> None:
+    relations = [f for f in _tracked(model) if f.is_relation]
+    for record in records:
+        names.want(get_user_model(), record.history_user_id)
+        names.want(_api_client_model(), record.history_api_client_id)
+        for f in relations:
+            names.want(f.related_model, getattr(record, f.attname))
+
+
+def _api_client_model():
+    from hrapi.models import ApiClient
+
+    return ApiClient
+
+
+def _shown(f: models.Field, value, names: Names) -> str | None:
+    if value is None or value == "":
+        return None
+    if f.is_relation:
+        return names.of(f.related_model, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, list | dict):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return str(value)
+
+
+def _changes(model, before, after, names: Names) -> list[Change]:
+    changes = []
+    for f in _tracked(model):
+        old = getattr(before, f.attname) if before is not None else None
+        new = getattr(after, f.attname)
+        if before is not None and old == new:
+            continue
+        shown_old, shown_new = _shown(f, old, names), _shown(f, new, names)
+        if shown_old != shown_new:
+            label = str(f.verbose_name)
+            changes.append(Change(f.name, label[:1].upper() + label[1:], shown_old, shown_new))
+    return changes
+
+
+def _actor(record, names: Names) -> tuple[str, str]:
+    if record.history_api_client_id is not None:
+        return "api_client", names.of(_api_client_model(), record.history_api_client_id)
+    if record.history_user_id is not None:
+        return "user", names.of(get_user_model(), record.history_user_id)
+    return "system", "the system"
+
+
+def entries(model, records, names: Names, subject) -> list[Entry]:
+    """Entries of one model's history records, given every record of each object concerned
+    (so each change is told against the one before). `subject(record, names)` names the
+    object an entry is about. Call `names.fetch()` between `prepare` and this."""
+    by_object: dict[int, list] = {}
+    for record in records:
+        by_object.setdefault(getattr(record, model._meta.pk.attname), []).append(record)
+    found = []
+    for pk, history in by_object.items():
+        history.sort(key=lambda r: (r.history_date, r.history_id))
+        previous = None
+        for record in history:
+            action = ACTIONS[record.history_type]
+            changes = [] if action == "deleted" else _changes(model, previous, record, names)
+            if action != "changed" or changes:
+                actor_type, actor = _actor(record, names)
+                found.append(
+                    Entry(
+                        at=record.history_date,
+                        actor_type=actor_type,
+                        actor=actor,
+                        subject_type=model._meta.model_name,
+                        subject_id=pk,
+                        subject=subject(record, names),
+                        action=action,
+                        changes=changes,
+                        reason=record.history_change_reason or "",
+                    )
+                )
+            previous = record
+    return found
+
+
+def prepare(model, records, names: Names) -> list:
+    """Materialise the records and ask for the names they need."""
+    records = list(records)
+    _want_names(records, model, names)
+    return records
+
+
+def newest_first(found: list[Entry]) -> list[Entry]:
+    return sorted(found, key=lambda e: (e.at, e.subject_type, e.subject_id), reverse=True)
