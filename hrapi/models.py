@@ -248,7 +248,7 @@ class ScimEmail(models.Model):
     position = models.PositiveSmallIntegerField()
     value = models.CharField(max_length=254)
     type = models.CharField(max_length=64, blank=True)
-    primary = models.BooleanField(default=False)
+    primary = models.BooleanField(null=True)  # as sent: true, false or absent
     display = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -295,7 +295,7 @@ def user_fields(user: User) -> dict:
             {
                 "value": str(e.value),
                 "type": str(e.type.value if hasattr(e.type, "value") else e.type or ""),
-                "primary": bool(e.primary),
+                "primary": e.primary,
                 "display": e.display or "",
             }
             for e in user.emails or []

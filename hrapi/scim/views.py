@@ -210,12 +210,13 @@ class ListMixin:
             response["Location"] = payload["meta"]["location"]
         return response
 
-    def patch_op(self):
+    def patch_op(self, pk: int):
         body = self.body()
         operations = body.get("Operations", body.get("operations"))
         for operation in operations if isinstance(operations, list) else []:
             if isinstance(operation, dict):
                 _bound_paths(operation)
+                _drop_echoed_id(operation, pk)
         return PatchOp[self.model].model_validate(
             body, scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
         )
@@ -232,6 +233,17 @@ def _bound_paths(operation: dict) -> None:
     if path is None and isinstance(value, dict):
         for key in value:
             check_bounds(str(key))
+
+
+def _drop_echoed_id(operation: dict, pk: int) -> None:
+    """Okta renames a group with `{"op": "replace", "value": {"id": "7", "displayName": …}}`:
+    an id equal to the resource's own changes nothing, so it is dropped; any other id is
+    left for the read-only check to refuse."""
+    value = operation.get("value")
+    if operation.get("path") is None and isinstance(value, dict):
+        for key in [k for k in value if isinstance(k, str) and k.lower() == "id"]:
+            if str(value[key]) == str(pk):
+                del value[key]
 
 
 def _pk(raw: str) -> int | None:
@@ -318,7 +330,7 @@ class UserDetail(UserMixin, ScimView):
         return self.answer(person)
 
     def patch(self, request, pk):
-        patch = self.patch_op()
+        patch = self.patch_op(self._id(pk))
         person = services.scim_user_patch(
             person_id=self._id(pk), patch=patch, if_match=self.if_match()
         )
@@ -365,7 +377,7 @@ class GroupDetail(GroupMixin, ScimView):
         return self.answer(updated)
 
     def patch(self, request, pk):
-        patch = self.patch_op()
+        patch = self.patch_op(UserDetail._id(pk))
         updated = services.scim_group_patch(
             group_id=UserDetail._id(pk), patch=patch, if_match=self.if_match()
         )

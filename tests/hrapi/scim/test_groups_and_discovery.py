@@ -98,7 +98,9 @@ def test_entra_checks_membership_with_a_members_filter(scim, new_user):
     group = scim.post("/Groups", {"displayName": "G", "members": [{"value": one["id"]}]}).json()
     for member, found in ((one, 1), (two, 0)):
         query = f'filter=id eq "{group["id"]}" and members eq "{member["id"]}"'
-        assert scim.get(f"/Groups?{query}&excludedAttributes=members").json()["totalResults"] == found
+        assert (
+            scim.get(f"/Groups?{query}&excludedAttributes=members").json()["totalResults"] == found
+        )
 
 
 def test_service_provider_config_declares_what_is_supported(scim):

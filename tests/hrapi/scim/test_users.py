@@ -2,7 +2,7 @@
 
 import pytest
 
-from people.models import OrgUnit, Person
+from people.models import Person
 
 pytestmark = pytest.mark.django_db
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -108,7 +108,9 @@ def test_okta_renaming_user_name_is_refused_as_the_rest_api_refuses_it(scim, new
     for name in ("taken", "bjensen2"):
         response = scim.put(f"/Users/{user['id']}", {"userName": name})
         assert response.status_code == 400 and response.json()["scimType"] == "mutability"
-        patched = scim.patch(f"/Users/{user['id']}", {"op": "replace", "path": "userName", "value": name})
+        patched = scim.patch(
+            f"/Users/{user['id']}", {"op": "replace", "path": "userName", "value": name}
+        )
         assert patched.status_code == 400 and patched.json()["scimType"] == "mutability"
     assert Person.objects.get(pk=user["id"]).external_id == "bjensen"
 
