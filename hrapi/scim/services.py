@@ -123,6 +123,8 @@ def _keep_derived(fields: dict, before: dict, person: Person) -> None:
     if fields["department"] == before["department"]:
         profile = profile_of(person)
         fields["department"] = profile.department if profile else None
+    elif fields["department"] is None:
+        fields["department"] = ""  # removed, even where only the org unit's name showed
 
 
 def _write_user(person: Person | None, fields: dict) -> Person:

@@ -9,6 +9,7 @@ If-Match (412 when stale).
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
@@ -48,7 +49,15 @@ from people.models import Person
 SCIM_MEDIA_TYPE = "application/scim+json"
 
 
-class ScimJSONParser(JSONParser):
+class PlainJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # json's C scanner gives up on deep nesting
+            raise ParseError("The JSON body is nested too deeply.") from exc
+
+
+class ScimJSONParser(PlainJSONParser):
     media_type = SCIM_MEDIA_TYPE
 
 
@@ -79,7 +88,7 @@ class HasScimScope(BasePermission):
 class ScimView(APIView):
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [HasScimScope]
-    parser_classes = [ScimJSONParser, JSONParser]
+    parser_classes = [ScimJSONParser, PlainJSONParser]
     renderer_classes = [ScimJSONRenderer]
     content_negotiation_class = AlwaysScim
 
