@@ -83,7 +83,9 @@ def _storable(text: str) -> bool:
 
 def parse(text, model) -> ScimFilter:
     """A filter bound to `model` (scim2-models checks operators and value types)."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise invalid("The filter must be a string.")
+    if not text.strip():
         raise invalid("The filter is empty.")
     check_bounds(text)
     parsed = ScimFilter[model](text)

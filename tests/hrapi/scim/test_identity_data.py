@@ -112,9 +112,10 @@ def test_the_department_links_the_org_unit_by_external_id_or_name(scim, org):
 def test_an_unknown_department_is_kept_as_sent(scim, org):
     user = _create(scim, **{ENTERPRISE: {"department": "Skunkworks"}})
     assert user[ENTERPRISE]["department"] == "Skunkworks" and _person(user).org_unit is None
-    assert scim.get(f'/Users?filter={ENTERPRISE}:department eq "skunkworks"').json()[
-        "totalResults"
-    ] == 1
+    assert (
+        scim.get(f'/Users?filter={ENTERPRISE}:department eq "skunkworks"').json()["totalResults"]
+        == 1
+    )
 
 
 def test_removing_optional_attributes_removes_them(scim, org):
@@ -139,7 +140,11 @@ def test_removing_optional_attributes_removes_them(scim, org):
     assert response.status_code == 200, response.content
     body = response.json()
     assert "externalId" not in body and body["displayName"] == "Barbara Jensen"
-    assert body["name"] == {"formatted": "Barbara Jensen", "givenName": "Barbara", "familyName": "Jensen"}
+    assert body["name"] == {
+        "formatted": "Barbara Jensen",
+        "givenName": "Barbara",
+        "familyName": "Jensen",
+    }
     assert body["emails"] == [{"value": "w@x.org", "type": "work"}]
     assert body[ENTERPRISE] == {"employeeNumber": "E1"}
     person = _person(user)
@@ -149,9 +154,13 @@ def test_removing_optional_attributes_removes_them(scim, org):
 def test_a_department_never_sent_shows_the_org_unit_and_can_be_removed(scim, org):
     person = Person.objects.create(external_id="R1", full_name="Rest Person", org_unit=org)
     assert scim.get(f"/Users/{person.pk}").json()[ENTERPRISE]["department"] == "Team one"
-    untouched = scim.patch(f"/Users/{person.pk}", {"op": "replace", "path": "active", "value": True})
+    untouched = scim.patch(
+        f"/Users/{person.pk}", {"op": "replace", "path": "active", "value": True}
+    )
     assert untouched.json()[ENTERPRISE]["department"] == "Team one"
-    removed = scim.patch(f"/Users/{person.pk}", {"op": "remove", "path": f"{ENTERPRISE}:department"})
+    removed = scim.patch(
+        f"/Users/{person.pk}", {"op": "remove", "path": f"{ENTERPRISE}:department"}
+    )
     assert "department" not in removed.json()[ENTERPRISE]
     assert Person.objects.get(pk=person.pk).org_unit == org  # org units stay HR data
 
