@@ -338,7 +338,8 @@ def _bump_people(person_ids) -> None:
     known = set(
         ScimProfile.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
     )
-    ScimProfile.objects.bulk_create([ScimProfile(person_id=pk) for pk in person_ids - known])
+    missing = [ScimProfile(person_id=pk) for pk in person_ids - known]
+    ScimProfile.objects.bulk_create(missing, ignore_conflicts=True)  # a concurrent write may win
     ScimProfile.objects.filter(person_id__in=person_ids).update(
         version=F("version") + 1, updated_at=timezone.now()
     )
