@@ -130,11 +130,15 @@ def _location(base: str, name: str, pk) -> str:
     return base.rstrip("/") + reverse(name, args=[pk])
 
 
+def _instant(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def _meta(base, kind, obj, url_name, version, last_modified) -> dict:
     return {
         "resourceType": kind,
-        "created": obj.created_at.isoformat(),
-        "lastModified": last_modified.isoformat(),
+        "created": _instant(obj.created_at),
+        "lastModified": _instant(last_modified),
         "location": _location(base, url_name, obj.pk),
         "version": version,
     }
@@ -269,10 +273,22 @@ def _without_none(payload: dict) -> dict:
 
 
 def dump(model_class, payload: dict, params: ResponseParameters | None) -> dict:
-    """The payload through the model: attributes / excludedAttributes applied, empty values
-    dropped, `returned: always` attributes (id, schemas) kept."""
+    """The payload as a response: with `attributes` / `excludedAttributes`, through the
+    model (which knows what is `returned: always`); without, as built, empty values
+    dropped (the model would give the same, at ten times the cost on a list of 1,000)."""
+    if params is None:
+        return _compact(payload)
     resource = model_class.model_validate(payload, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
     return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
+
+
+def _compact(value):
+    if isinstance(value, dict):
+        items = ((k, _compact(v)) for k, v in value.items())
+        return {k: v for k, v in items if v not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
 
 
 # --- from SCIM ----------------------------------------------------------------------------------

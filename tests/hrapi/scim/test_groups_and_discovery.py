@@ -136,3 +136,18 @@ def test_schemas_list_only_the_attributes_redefine_stores(scim):
 def test_an_unknown_scim_path_is_a_404_in_the_scim_shape(scim):
     response = scim.get("/Nope")
     assert response.status_code == 404 and response.json()["status"] == "404"
+
+
+def test_a_group_of_over_a_thousand_members_takes_a_patch(scim):
+    people = Person.objects.bulk_create(
+        [Person(external_id=f"P{i}", full_name=f"Person {i}") for i in range(1100)]
+    )
+    members = [{"value": str(p.pk)} for p in people]
+    group = scim.post("/Groups", {"displayName": "Everyone", "members": members})
+    assert group.status_code == 201, group.content
+    response = scim.patch(
+        f"/Groups/{group.json()['id']}?excludedAttributes=members",
+        {"op": "remove", "path": f'members[value eq "{people[0].pk}"]'},
+    )
+    assert response.status_code == 200, response.content
+    assert AccessGroup.objects.get().members.count() == 1099

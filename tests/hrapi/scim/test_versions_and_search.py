@@ -138,3 +138,25 @@ def test_attributes_and_excluded_attributes_apply_to_every_read(scim, new_user):
         f"{url}?excludedAttributes=name", {"op": "replace", "path": "active", "value": False}
     ).json()
     assert "name" not in patched and patched["active"] is False
+
+
+def test_a_plain_read_is_what_the_scim_model_itself_would_render(scim, new_user):
+    from scim2_models import Context
+
+    from hrapi.scim.schemas import User
+
+    boss = new_user("boss")
+    user = new_user(
+        name={"givenName": "Ana", "middleName": "L", "familyName": "Pérez"},
+        emails=[{"value": "a@x.org", "type": "work", "primary": True}, {"value": "b@x.org"}],
+        **{
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+                "department": "Skunkworks",
+                "manager": {"value": boss["id"]},
+            }
+        },
+    )
+    scim.post("/Groups", {"displayName": "G", "members": [{"value": user["id"]}]})
+    plain = scim.get(f"/Users/{user['id']}").json()
+    model = User.model_validate(plain, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    assert model.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE) == plain
