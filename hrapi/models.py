@@ -13,9 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from core.roles import PORTFOLIO_GROUP, Role
-
 from core.history import History
+from core.roles import PORTFOLIO_GROUP, Role
 from hrapi import destinations, encryption
 
 SCOPES = {
