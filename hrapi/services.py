@@ -195,8 +195,8 @@ def access_roles_sync(*, person_ids: list[int]) -> None:
             "user_id", "role", "group_id"
         )
     )
-    _grant(wanted - held)
-    _revoke(held - wanted)
+    _grant_roles(wanted - held)
+    _revoke_roles(held - wanted)
 
 
 def _held(model_rows, pairs: set[tuple[int, str]]) -> list:
@@ -218,7 +218,7 @@ def _memberships(pairs: set[tuple[int, str]]) -> tuple[type, dict[str, Group], s
     return through, groups, {(u, names[g]) for u, g in links}
 
 
-def _grant(grants: set[tuple[int, str, int]]) -> None:
+def _grant_roles(grants: set[tuple[int, str, int]]) -> None:
     if not grants:
         return
     pairs = {(user, role) for user, role, _ in grants}
@@ -233,7 +233,7 @@ def _grant(grants: set[tuple[int, str, int]]) -> None:
     )
 
 
-def _revoke(revokes: set[tuple[int, str, int]]) -> None:
+def _revoke_roles(revokes: set[tuple[int, str, int]]) -> None:
     if not revokes:
         return
     pairs = {(user, role) for user, role, _ in revokes}
