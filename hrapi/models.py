@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
-from simple_history.models import HistoricalRecords
 
 from core.history import History
 from core.roles import PORTFOLIO_GROUP, Role
@@ -280,7 +279,7 @@ class AccessGroup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["display_name", "pk"]
@@ -296,7 +295,7 @@ class AccessGroupMembership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [
@@ -320,7 +319,7 @@ class RoleGrant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [
