@@ -1,10 +1,10 @@
-"""Forms for API clients and webhook subscriptions: scopes and events as checkboxes, so nobody
-types one by hand."""
+"""Forms for API clients and webhook subscriptions (scopes and events as checkboxes, so
+nobody types one by hand) and for the role an access group grants."""
 
 from django import forms
 
 from hrapi.events import EVENTS
-from hrapi.models import SCOPES, ApiClient, WebhookSubscription
+from hrapi.models import SCOPES, AccessRole, ApiClient, WebhookSubscription
 
 SCOPE_CHOICES = [(scope, f"{scope} — {label}") for scope, label in SCOPES.items()]
 
@@ -34,3 +34,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "client" in self.fields:
             self.fields["client"].queryset = ApiClient.objects.active()
+
+
+class AccessGroupRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=[("", "No role"), *AccessRole.choices], required=False)

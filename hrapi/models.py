@@ -1,5 +1,6 @@
 """API clients (HR systems), their hashed bearer tokens, and their webhook subscriptions with
-the log of every delivery."""
+the log of every delivery; and what identity providers send over SCIM: the identity data the
+HR contract has no field for, access groups, and the roles those groups grant."""
 
 import hashlib
 import secrets
@@ -9,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from core.history import History
+from core.roles import PORTFOLIO_GROUP, Role
 from hrapi import destinations, encryption
 
 SCOPES = {
@@ -210,3 +213,125 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} #{self.pk} ({self.status})"
+
+
+class ScimProfile(models.Model):
+    """What an identity provider sent for a person, as sent, beside the HR contract fields
+    (`full_name`, `email`, `org_unit` on Person are derived from it by the SCIM services)."""
+
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="scim"
+    )
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    formatted = models.CharField(max_length=200, blank=True)
+    given_name = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200, blank=True)
+    middle_name = models.CharField(max_length=200, blank=True)
+    honorific_prefix = models.CharField(max_length=200, blank=True)
+    honorific_suffix = models.CharField(max_length=200, blank=True)
+    display_name = models.CharField(max_length=200, blank=True)
+    # None: never sent over SCIM (the org unit's name is shown); "": removed by the provider.
+    department = models.CharField(max_length=200, null=True, blank=True)
+    # Bumped on every change of the User as SCIM shows it, group membership included.
+    version = models.PositiveBigIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"SCIM profile of {self.person}"
+
+
+class ScimEmail(models.Model):
+    """One of a User's e-mail addresses, in the order the provider sent them."""
+
+    profile = models.ForeignKey(ScimProfile, on_delete=models.CASCADE, related_name="emails")
+    position = models.PositiveSmallIntegerField()
+    value = models.CharField(max_length=254)
+    type = models.CharField(max_length=64, blank=True)
+    primary = models.BooleanField(null=True)  # as sent: true, false or absent
+    display = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["profile", "position"]
+        indexes = [models.Index(Lower("value"), name="scim_email_value_lower_idx")]
+
+    def __str__(self):
+        return self.value
+
+
+class AccessRole(models.TextChoices):
+    """The Redefine roles an access group may grant (the Django groups of core.roles)."""
+
+    LEADER = Role.LEADER.value, "Leader"
+    PORTFOLIO = PORTFOLIO_GROUP, "Portfolio viewer"
+    HR_ADMIN = Role.HR_ADMIN.value, "HR admin"
+
+
+class AccessGroup(models.Model):
+    """A SCIM Group: who the identity provider says belongs together. An HR admin maps it
+    to a role, so the provider's group push grants and revokes that role."""
+
+    display_name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    role = models.CharField(max_length=32, choices=AccessRole.choices, blank=True)
+    members = models.ManyToManyField(
+        "people.Person", through="AccessGroupMembership", related_name="access_groups"
+    )
+    version = models.PositiveBigIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = History()
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class AccessGroupMembership(models.Model):
+    group = models.ForeignKey(AccessGroup, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="access_group_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = History()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "person"], name="one_membership_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.group}"
+
+
+class RoleGrant(models.Model):
+    """Why a login holds a role: from an access group, or (group None) by hand before any
+    group granted it. A group's revocation removes the role only when no grant is left."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(max_length=32, choices=AccessRole.choices)
+    group = models.ForeignKey(
+        AccessGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="grants"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = History()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "group"], name="one_grant_per_source"),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(group__isnull=True),
+                name="one_by_hand_grant_per_role",
+            ),
+        ]
+
+    def __str__(self):
+        source = self.group or "by hand"
+        return f"{self.user} {self.role} ({source})"

@@ -1,9 +1,13 @@
-"""Writes for API clients, their tokens and their webhook subscriptions and deliveries."""
+"""Writes for API clients, their tokens and their webhook subscriptions and deliveries, and
+for the roles that access groups grant."""
 
 import secrets
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from core.errors import DomainError, StateConflict
 from core.outbox import broker_is_inline, enqueue
@@ -11,9 +15,13 @@ from hrapi import destinations
 from hrapi.events import EVENTS
 from hrapi.models import (
     SCOPES,
+    AccessGroup,
+    AccessGroupMembership,
+    AccessRole,
     ApiClient,
     ApiToken,
     DeliveryStatus,
+    RoleGrant,
     WebhookDelivery,
     WebhookEvent,
     WebhookSubscription,
@@ -157,3 +165,86 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, by=None) -> Webhook
         webhook_event=delivery.webhook_event,
         redelivery_of=delivery,
     )
+
+
+@transaction.atomic
+def access_group_set_role(*, group: AccessGroup, role: str, by=None) -> AccessGroup:
+    """Map an access group to a role ("" for none); its members' logins follow at once."""
+    if role and role not in AccessRole.values:
+        raise DomainError(f"Unknown role {role!r}.", code="invalid", fields={"role": ["Unknown."]})
+    group = AccessGroup.objects.select_for_update().get(pk=group.pk)
+    if group.role != role:
+        group.role = role
+        group._history_user = by
+        group.save(update_fields=["role", "updated_at"])
+        access_roles_sync(person_ids=list(group.memberships.values_list("person_id", flat=True)))
+    return group
+
+
+def access_roles_sync(*, person_ids: list[int]) -> None:
+    """Make these people's logins hold exactly the roles their access groups grant, leaving
+    alone a role granted by hand (remembered as a grant without a group the first time a
+    group grants it too). The callers hold the transaction."""
+    wanted = set(
+        AccessGroupMembership.objects.filter(person_id__in=person_ids, person__user__isnull=False)
+        .exclude(group__role="")
+        .values_list("person__user_id", "group__role", "group_id")
+    )
+    held = set(
+        RoleGrant.objects.filter(user__person__pk__in=person_ids, group__isnull=False).values_list(
+            "user_id", "role", "group_id"
+        )
+    )
+    _grant_roles(wanted - held)
+    _revoke_roles(held - wanted)
+
+
+def _held(model_rows, pairs: set[tuple[int, str]]) -> list:
+    """RoleGrant rows for these (user, role) pairs: filtered by IN then in Python, since an
+    OR per pair would pass SQLite's expression-depth limit for a large group."""
+    users, roles = {u for u, _ in pairs}, {r for _, r in pairs}
+    rows = model_rows.filter(user_id__in=users, role__in=roles)
+    return [row for row in rows if (row.user_id, row.role) in pairs]
+
+
+def _memberships(pairs: set[tuple[int, str]]) -> tuple[type, dict[str, Group], set]:
+    """The user-group link table, the role groups by name, and who already holds which."""
+    through = get_user_model().groups.through
+    groups = {g.name: g for g in Group.objects.filter(name__in=AccessRole.values)}
+    names = {g.pk: name for name, g in groups.items()}
+    links = through.objects.filter(
+        user_id__in={u for u, _ in pairs}, group_id__in=names
+    ).values_list("user_id", "group_id")
+    return through, groups, {(u, names[g]) for u, g in links}
+
+
+def _grant_roles(grants: set[tuple[int, str, int]]) -> None:
+    if not grants:
+        return
+    pairs = {(user, role) for user, role, _ in grants}
+    sourced = {(g.user_id, g.role) for g in _held(RoleGrant.objects.all(), pairs)}
+    through, groups, holding = _memberships(pairs)
+    new = pairs - sourced
+    rows = [RoleGrant(user_id=u, role=r, group_id=g) for u, r, g in sorted(grants)]
+    rows += [RoleGrant(user_id=u, role=r) for u, r in sorted(new & holding)]
+    bulk_create_with_history(rows, RoleGrant)
+    through.objects.bulk_create(
+        [through(user_id=u, group_id=groups[r].pk) for u, r in sorted(new - holding)]
+    )
+
+
+def _revoke_roles(revokes: set[tuple[int, str, int]]) -> None:
+    if not revokes:
+        return
+    pairs = {(user, role) for user, role, _ in revokes}
+    rows = _held(RoleGrant.objects.filter(group_id__in={g for _, _, g in revokes}), pairs)
+    gone = [row.pk for row in rows if (row.user_id, row.role, row.group_id) in revokes]
+    RoleGrant.objects.filter(pk__in=gone).delete()  # one history row each
+    sourced = _held(RoleGrant.objects.filter(group__isnull=False), pairs)
+    still = {(g.user_id, g.role) for g in sourced}
+    by_hand = _held(RoleGrant.objects.filter(group__isnull=True), pairs - still)
+    # A role held by hand stays; its marker goes, so the link is a plain manual grant again.
+    RoleGrant.objects.filter(pk__in=[row.pk for row in by_hand]).delete()
+    through, groups, _ = _memberships(pairs)
+    for user, role in sorted(pairs - still - {(r.user_id, r.role) for r in by_hand}):
+        through.objects.filter(user_id=user, group=groups[role]).delete()

@@ -16,4 +16,5 @@ urlpatterns = [
         views.webhook_redeliver,
         name="webhook_redeliver",
     ),
+    path("access-groups/<int:pk>/role/", views.access_group_role, name="access-group-role"),
 ]

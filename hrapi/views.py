@@ -1,19 +1,22 @@
 """The HR admin's integration pages, mounted at /integrations/: API clients (list with scopes
-and last use, create, revoke) and webhook subscriptions (create, pause, delivery log,
-redeliver). A new token or signing secret is rendered in the answer to its POST only."""
+and last use, create, revoke), the access groups identity providers push (each mapped to a
+role), and webhook subscriptions (create, pause, delivery log, redeliver). A new token or
+signing secret is rendered in the answer to its POST only."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.roles import is_hr_admin
-from hrapi.forms import ApiClientForm, WebhookSubscriptionForm
-from hrapi.models import ApiClient, WebhookDelivery, WebhookSubscription
+from hrapi.forms import AccessGroupRoleForm, ApiClientForm, WebhookSubscriptionForm
+from hrapi.models import AccessGroup, ApiClient, WebhookDelivery, WebhookSubscription
 from hrapi.services import (
+    access_group_set_role,
     api_client_create,
     api_client_revoke,
     webhook_delivery_redeliver,
@@ -46,9 +49,10 @@ def index(request):
             form = ApiClientForm()
             messages.success(request, f"Created {client.name}.")
     clients = ApiClient.objects.with_last_used().order_by("revoked_at", "name", "pk")
-    return render(
-        request, "hrapi/index.html", {"clients": clients, "form": form, "new_token": token}
-    )
+    groups = AccessGroup.objects.annotate(member_count=Count("memberships"))
+    context = {"clients": clients, "form": form, "new_token": token, "access_groups": groups}
+    context["role_form"] = AccessGroupRoleForm()
+    return render(request, "hrapi/index.html", context)
 
 
 @login_required
@@ -124,3 +128,20 @@ def webhook_redeliver(request, pk: int, delivery_pk: int):
     else:
         messages.success(request, f"Queued delivery #{again.pk} of event {delivery.event}.")
     return redirect("hrapi:webhook", pk=pk)
+
+
+@login_required
+@require_POST
+def access_group_role(request, pk: int):
+    """Map an access group to a role: its members' logins gain it now and lose it when the
+    identity provider removes them (a role granted by hand stays)."""
+    _hr_admin_only(request)
+    group = get_object_or_404(AccessGroup, pk=pk)
+    form = AccessGroupRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles offered.")
+        return redirect("hrapi:index")
+    group = access_group_set_role(group=group, role=form.cleaned_data["role"], by=request.user)
+    label = group.get_role_display() if group.role else "no role"
+    messages.success(request, f"{group.display_name} now grants {label}.")
+    return redirect("hrapi:index")

@@ -1,21 +1,15 @@
-"""SCIM error responses (RFC 7644 §3.12) and the handler that shapes every error that way."""
+"""SCIM error responses (RFC 7644 §3.12) and the handler that shapes every error that way:
+scim2-models exceptions and validation errors, domain errors from the people services, and
+DRF's own (authentication, throttling, unparsable bodies)."""
 
+from pydantic import ValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
+from scim2_models import Error, SCIMException
 
 from core.errors import DomainError
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
-
-
-class ScimError(Exception):
-    def __init__(self, status: int, detail: str, scim_type: str | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.scim_type = status, detail, scim_type
-
-
-def bad_request(detail: str, scim_type: str = "invalidValue") -> ScimError:
-    return ScimError(400, detail, scim_type)
 
 
 def error_body(status: int, detail: str, scim_type: str | None = None) -> dict:
@@ -25,31 +19,45 @@ def error_body(status: int, detail: str, scim_type: str | None = None) -> dict:
     return body
 
 
-def _status_and_type(exc) -> tuple[int, str | None]:
+def _response(status: int, detail: str, scim_type: str | None = None) -> Response:
+    return Response(error_body(status, detail, scim_type), status=status)
+
+
+def _from_validation(exc: ValidationError) -> Response:
+    errors = Error.from_validation_errors(exc)
+    first = errors[0]
+    detail = "; ".join(e.detail or "" for e in errors[:5])
+    return _response(int(first.status or 400), detail, first.scim_type or "invalidValue")
+
+
+def _from_domain(exc: DomainError) -> Response:
+    status = 409 if exc.status == 409 else 400
+    detail = exc.message + "".join(f" {k}: {' '.join(v)}" for k, v in exc.fields.items())
+    return _response(status, detail, "uniqueness" if status == 409 else "invalidValue")
+
+
+def _from_drf(exc: exceptions.APIException) -> Response:
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response = _response(401, detail)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
     if isinstance(exc, exceptions.ParseError):
-        return 400, "invalidSyntax"
-    if isinstance(exc, exceptions.ValidationError):
-        return 400, "invalidValue"
-    return getattr(exc, "status_code", 500), None
+        return _response(400, detail, "invalidSyntax")
+    scim_type = "invalidValue" if isinstance(exc, exceptions.ValidationError) else None
+    response = _response(exc.status_code, detail, scim_type)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
 
 
 def scim_exception_handler(exc, context):
-    if isinstance(exc, ScimError):
-        return Response(error_body(exc.status, exc.detail, exc.scim_type), status=exc.status)
+    if isinstance(exc, SCIMException):
+        return _response(exc.status, exc.detail, exc.scim_type or None)
+    if isinstance(exc, ValidationError):
+        return _from_validation(exc)
     if isinstance(exc, DomainError):
-        status = 409 if exc.status == 409 else 400
-        scim_type = "uniqueness" if status == 409 else "invalidValue"
-        detail = exc.message + "".join(f" {k}: {' '.join(v)}" for k, v in exc.fields.items())
-        return Response(error_body(status, detail, scim_type), status=status)
-    if not isinstance(exc, exceptions.APIException):
-        return None
-    status, scim_type = _status_and_type(exc)
-    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    response = Response(error_body(status, detail, scim_type), status=status)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(int(exc.wait) + 1)
-    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response["WWW-Authenticate"] = "Bearer"
-        response.status_code = 401
-        response.data["status"] = "401"
-    return response
+        return _from_domain(exc)
+    if isinstance(exc, exceptions.APIException):
+        return _from_drf(exc)
+    return None

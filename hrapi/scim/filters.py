@@ -1,222 +1,225 @@
-"""The SCIM filter language (RFC 7644 §3.4.2.2): a tokenizer and a small recursive-descent
-parser producing a tree, which becomes a Django Q for lists or a predicate for PATCH paths.
+"""SCIM filters (RFC 7644 §3.4.2.2): bounded here, parsed by scim2-models, turned into a Q.
 
-    filter  := or
-    or      := and ("or" and)*
-    and     := unary ("and" unary)*
-    unary   := "not" "(" filter ")" | "(" filter ")" | attr "pr" | attr OP value
-             | attr "[" filter "]"
+The bounds come first, on the raw text, so a hostile filter costs a scan and never reaches
+the parser: at most MAX_LENGTH characters, MAX_DEPTH nested parentheses or brackets and
+MAX_TERMS comparisons (SQLite refuses expressions deeper than 1,000, and no provider sends
+more than a handful). PATCH paths carry filters too and go through the same bounds.
 """
 
-import json
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
-
-from hrapi.scim.errors import ScimError
-
-OPERATORS = {"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"}
-TOKEN = re.compile(
-    r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<punct>[()\[\]])'
-    r"|(?P<word>[A-Za-z0-9_:.$\-+]+))"
+from django.db.models import Exists, OuterRef, Q
+from scim2_models import InvalidFilterException, ScimFilter
+from scim2_models.path import (
+    AttrPath,
+    Comparison,
+    FilterVisitor,
+    LogicalExpr,
+    LogicalOperator,
+    Not,
+    Present,
+    ValuePath,
 )
 
-
-def invalid(detail: str) -> ScimError:
-    return ScimError(400, detail, "invalidFilter")
-
-
-@dataclass(frozen=True)
-class Compare:
-    attr: str
-    op: str
-    value: object = None
+MAX_LENGTH = 4096
+MAX_DEPTH = 32
+MAX_TERMS = 100
+MAX_ID = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class Logical:
-    op: str  # "and" | "or"
-    left: object
-    right: object
+def invalid(detail: str) -> InvalidFilterException:
+    return InvalidFilterException(detail=detail)
 
 
-@dataclass(frozen=True)
-class Not:
-    inner: object
+def check_bounds(text: str) -> None:
+    """Refuse a filter or path too long or too deeply nested, before any parsing."""
+    if len(text) > MAX_LENGTH:
+        raise invalid(f"The filter is longer than {MAX_LENGTH} characters.")
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            escaped, in_string = (char == "\\" and not escaped), (escaped or char != '"')
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "([":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise invalid(f"The filter nests deeper than {MAX_DEPTH} levels.")
+        elif char in ")]":
+            depth -= 1
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
-    tokens, position = [], 0
-    while position < len(text):
-        if text[position:].strip() == "":
-            break
-        match = TOKEN.match(text, position)
-        if not match or match.end() == position:
-            raise invalid(f"Unexpected character at position {position} of the filter.")
-        kind = match.lastgroup
-        tokens.append((kind, match.group(kind)))
-        position = match.end()
-    return tokens
+def _leaves(node) -> list:
+    """Comparisons and presence tests of a parsed filter, without recursion."""
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, LogicalExpr):
+            stack.extend(current.terms)
+        elif isinstance(current, Not):
+            stack.append(current.expr)
+        elif isinstance(current, ValuePath):
+            stack.append(current.val_filter)
+        else:
+            found.append(current)
+    return found
 
 
-class Parser:
-    def __init__(self, text: str):
-        if not isinstance(text, str) or not text.strip():
-            raise invalid("The filter is empty.")
-        self.tokens, self.at = tokenize(text), 0
-
-    def parse(self):
-        node = self._or()
-        if self.at != len(self.tokens):
-            raise invalid(f"Unexpected {self.tokens[self.at][1]!r} in the filter.")
-        return node
-
-    def _peek(self, lower=True):
-        if self.at >= len(self.tokens):
-            return None
-        kind, text = self.tokens[self.at]
-        return text.lower() if lower and kind == "word" else text
-
-    def _take(self, expected: str | None = None) -> tuple[str, str]:
-        if self.at >= len(self.tokens):
-            raise invalid("The filter ends too early.")
-        token = self.tokens[self.at]
-        if expected and token[1].lower() != expected:
-            raise invalid(f"Expected {expected!r} in the filter, found {token[1]!r}.")
-        self.at += 1
-        return token
-
-    def _or(self):
-        node = self._and()
-        while self._peek() == "or":
-            self._take()
-            node = Logical("or", node, self._and())
-        return node
-
-    def _and(self):
-        node = self._unary()
-        while self._peek() == "and":
-            self._take()
-            node = Logical("and", node, self._unary())
-        return node
-
-    def _unary(self):
-        if self._peek() == "not":
-            self._take()
-            self._take("(")
-            node = self._or()
-            self._take(")")
-            return Not(node)
-        if self._peek() == "(":
-            self._take()
-            node = self._or()
-            self._take(")")
-            return node
-        return self._comparison()
-
-    def _comparison(self):
-        kind, attr = self._take()
-        if kind != "word":
-            raise invalid(f"Expected an attribute name, found {attr!r}.")
-        if self._peek() == "[":
-            self._take()
-            inner = self._or()
-            self._take("]")
-            return _prefixed(inner, attr)
-        kind, op = self._take()
-        op = op.lower()
-        if op == "pr":
-            return Compare(attr, "pr")
-        if kind != "word" or op not in OPERATORS:
-            raise invalid(f"Unknown operator {op!r}.")
-        return Compare(attr, op, self._value())
-
-    def _value(self):
-        kind, text = self._take()
-        if kind == "string":
-            return _unquote(text)
-        lowered = text.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
-        if lowered == "null":
-            return None
-        try:
-            return float(text) if "." in text else int(text)
-        except ValueError as exc:
-            raise invalid(f"{text!r} is not a valid value (quote strings).") from exc
+def _check_leaves(node) -> None:
+    leaves = _leaves(node)
+    if len(leaves) > MAX_TERMS:
+        raise invalid(f"The filter has more than {MAX_TERMS} comparisons.")
+    for leaf in leaves:
+        value = getattr(leaf, "value", None)
+        if isinstance(value, str) and not _storable(value):
+            raise invalid("A filter value holds a NUL character or a lone surrogate.")
 
 
-def _unquote(text: str) -> str:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise invalid(f"Bad string {text} in the filter.") from exc
+def _storable(text: str) -> bool:
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
-def _prefixed(node, prefix: str):
-    """`emails[type eq "work"]` filters the sub-attributes of `emails`."""
-    if isinstance(node, Compare):
-        return Compare(f"{prefix}.{node.attr}", node.op, node.value)
-    if isinstance(node, Not):
-        return Not(_prefixed(node.inner, prefix))
-    return Logical(node.op, _prefixed(node.left, prefix), _prefixed(node.right, prefix))
-
-
-def parse(text: str):
-    return Parser(text).parse()
+def parse(text, model) -> ScimFilter:
+    """A filter bound to `model` (scim2-models checks operators and value types)."""
+    if not isinstance(text, str):
+        raise invalid("The filter must be a string.")
+    if not text.strip():
+        raise invalid("The filter is empty.")
+    check_bounds(text)
+    parsed = ScimFilter[model](text)
+    _check_leaves(parsed.ast)
+    return parsed
 
 
 # --- to a Django Q ------------------------------------------------------------------------------
 
-LOOKUPS = {"co": "contains", "sw": "startswith", "ew": "endswith"}
-RANGE = {"gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}
-
 
 @dataclass(frozen=True)
-class Field:
-    """How one SCIM attribute maps to the ORM: its path, type and case sensitivity."""
+class Column:
+    """Where one SCIM attribute lives in the ORM, its type and its case sensitivity."""
 
     path: str
-    type: str = "string"  # string | boolean | integer | datetime
+    kind: str = "string"  # string | boolean | id | datetime
     case_exact: bool = False
 
 
-def normalise(attr: str, schemas: list[str]) -> str:
-    """Lower-case an attribute path and drop a known schema URN prefix."""
-    lowered = attr.lower()
-    for urn in schemas:
-        if lowered.startswith(urn.lower() + ":"):
-            if "enterprise" in urn.lower():
-                return "enterprise:" + lowered[len(urn) + 1 :]
-            return lowered[len(urn) + 1 :]
-    return lowered
+@dataclass(frozen=True)
+class Many:
+    """A multi-valued attribute kept in its own table: compared through EXISTS, so every
+    condition in `emails[type eq "work" and value co "@x"]` holds on the same row."""
+
+    model: type
+    outer: str  # the row's path to the resource's primary key
+    columns: dict[str, Column] = field(default_factory=dict)
+    fallback: str | None = None  # a resource column answering for `value` when no row exists
 
 
-def to_q(node, fields: dict[str, Field], schemas: list[str]) -> Q:
-    if isinstance(node, Logical):
-        left, right = to_q(node.left, fields, schemas), to_q(node.right, fields, schemas)
-        return left & right if node.op == "and" else left | right
-    if isinstance(node, Not):
-        return ~to_q(node.inner, fields, schemas)
-    field = fields.get(normalise(node.attr, schemas))
-    if field is None:
-        raise invalid(f"Filtering on {node.attr!r} is not supported.")
-    return _compare_q(field, node)
+class QueryBuilder(FilterVisitor[Q]):
+    def __init__(self, columns: dict[str, Column | Many], extension: str):
+        self.columns, self.extension = columns, extension.lower()
+
+    def visit_logical_expr(self, node: LogicalExpr) -> Q:
+        terms = [self.visit(term) for term in node.terms]
+        combined = terms[0]
+        for term in terms[1:]:
+            combined = combined & term if node.op == LogicalOperator.and_ else combined | term
+        return combined
+
+    def visit_not(self, node: Not) -> Q:
+        return ~self.visit(node.expr)
+
+    def visit_present(self, node: Present) -> Q:
+        target, sub = self._target(node.attr_path)
+        if isinstance(target, Many):
+            return self._exists(target, _present(target.columns[sub]) if sub else Q())
+        return _present(target)
+
+    def visit_comparison(self, node: Comparison) -> Q:
+        target, sub = self._target(node.attr_path)
+        if isinstance(target, Many):
+            column = target.columns[sub or "value"]
+            q = self._exists(target, _compare(column, node.op.value, node.value))
+            if target.fallback and (sub or "value") == "value":
+                fallback = Column(target.fallback, column.kind, column.case_exact)
+                alone = ~self._exists(target, Q())
+                q |= alone & _compare(fallback, node.op.value, node.value)
+            return q
+        return _compare(target, node.op.value, node.value)
+
+    def visit_value_path(self, node: ValuePath) -> Q:
+        target, _ = self._target(node.attr_path)
+        if not isinstance(target, Many):
+            raise invalid(f"{node.attr_path} is not multi-valued.")
+        return self._exists(target, QueryBuilder(target.columns, "").visit(node.val_filter))
+
+    def _target(self, attr_path: AttrPath) -> tuple[Column | Many, str | None]:
+        name = attr_path.attr.lower()
+        if attr_path.uri and attr_path.uri.lower() == self.extension:
+            name = f"enterprise:{name}"
+        sub = attr_path.sub_attr.lower() if attr_path.sub_attr else None
+        target = self.columns.get(name)
+        if isinstance(target, Many) and (sub is None or sub in target.columns):
+            return target, sub
+        dotted = self.columns.get(f"{name}.{sub}") if sub else target
+        if not isinstance(dotted, Column):
+            raise invalid(f"Filtering on {attr_path} is not supported.")
+        return dotted, None
+
+    @staticmethod
+    def _exists(target: Many, condition: Q) -> Exists:
+        rows = target.model.objects.filter(**{target.outer: OuterRef("pk")})
+        return Exists(rows.filter(condition))
 
 
-def _coerce(field: Field, value, op: str):
-    if field.type == "boolean":
-        if op not in ("eq", "ne") or not isinstance(value, bool):
-            raise invalid("Compare a boolean attribute with eq or ne and true or false.")
+def to_q(parsed: ScimFilter, columns: dict, extension: str) -> Q:
+    return QueryBuilder(columns, extension).visit(parsed.ast)
+
+
+def _present(column: Column) -> Q:
+    present = Q(**{f"{column.path}__isnull": False})
+    return present & ~Q(**{column.path: ""}) if column.kind == "string" else present
+
+
+def _compare(column: Column, op: str, value) -> Q:
+    if value is None and op in ("eq", "ne"):
+        return ~_present(column) if op == "eq" else _present(column)
+    value = _coerce(column, op, value)
+    if value is _NOTHING:
+        return ~Q(pk__in=[]) if op == "ne" else Q(pk__in=[])
+    insensitive = "i" if column.kind == "string" and not column.case_exact else ""
+    lookups = {"eq": "exact", "ne": "exact", "co": "contains", "sw": "startswith"}
+    lookups |= {"ew": "endswith", "gt": "gt", "ge": "gte", "lt": "lt", "le": "lte"}
+    lookup = lookups[op]
+    if lookup in ("exact", "contains", "startswith", "endswith"):
+        lookup = insensitive + lookup
+    q = Q(**{f"{column.path}__{lookup}": value})
+    return ~q if op == "ne" else q
+
+
+_NOTHING = object()
+
+
+def _coerce(column: Column, op: str, value):
+    if column.kind == "boolean":
+        if op not in ("eq", "ne"):
+            raise invalid("Compare a boolean with eq or ne.")
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if not isinstance(value, bool):
+            raise invalid("Compare a boolean with true or false.")
         return value
-    if field.type == "integer":
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None  # an id that cannot exist: the comparison matches nothing
-    if field.type == "datetime":
+    if column.kind == "id":
+        if op not in ("eq", "ne"):
+            raise invalid("Compare an id with eq or ne.")
+        text = str(value)
+        return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else _NOTHING
+    if column.kind == "datetime":
+        if op in ("co", "sw", "ew"):
+            raise invalid(f"{op} does not apply to dates.")
+        if isinstance(value, datetime):
+            return value
         try:
             return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError as exc:
@@ -224,63 +227,3 @@ def _coerce(field: Field, value, op: str):
     if not isinstance(value, str):
         raise invalid("Compare a string attribute with a quoted string.")
     return value
-
-
-def _compare_q(field: Field, node: Compare) -> Q:
-    if node.op == "pr":
-        present = Q(**{f"{field.path}__isnull": False})
-        return present & ~Q(**{field.path: ""}) if field.type == "string" else present
-    value = _coerce(field, node.value, node.op)
-    if value is None:
-        return Q(pk__in=[]) if node.op != "ne" else ~Q(pk__in=[])
-    insensitive = "" if field.case_exact or field.type != "string" else "i"
-    if node.op in ("eq", "ne"):
-        lookup = f"{field.path}__{insensitive}exact"
-        q = Q(**{lookup: value})
-        return ~q if node.op == "ne" else q
-    if node.op in LOOKUPS:
-        if field.type != "string":
-            raise invalid(f"{node.op} works on strings only.")
-        return Q(**{f"{field.path}__{insensitive}{LOOKUPS[node.op]}": value})
-    if field.type == "boolean":
-        raise invalid(f"{node.op} does not apply to booleans.")
-    return Q(**{f"{field.path}__{RANGE[node.op]}": value})
-
-
-# --- in memory, for PATCH value paths such as emails[type eq "work"] --------------------------
-
-
-def matches(node, item: dict) -> bool:
-    if isinstance(node, Logical):
-        left, right = matches(node.left, item), matches(node.right, item)
-        return (left and right) if node.op == "and" else (left or right)
-    if isinstance(node, Not):
-        return not matches(node.inner, item)
-    key = node.attr.split(".")[-1].lower()
-    actual = next((v for k, v in item.items() if k.lower() == key), None)
-    return _compare_value(node.op, actual, node.value)
-
-
-def _compare_value(op: str, actual, expected) -> bool:
-    if op == "pr":
-        return actual not in (None, "", [])
-    if isinstance(actual, str) and isinstance(expected, str):
-        actual, expected = actual.lower(), expected.lower()
-    checks = {
-        "eq": lambda: actual == expected,
-        "ne": lambda: actual != expected,
-        "co": lambda: isinstance(actual, str) and expected in actual,
-        "sw": lambda: isinstance(actual, str) and actual.startswith(expected),
-        "ew": lambda: isinstance(actual, str) and actual.endswith(expected),
-    }
-    if op in checks:
-        return checks[op]()
-    try:
-        return {
-            "gt": actual > expected,
-            "ge": actual >= expected,
-            "lt": actual < expected,
-            "le": actual <= expected,
-        }[op]
-    except TypeError:
-        return False

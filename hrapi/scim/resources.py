@@ -1,308 +1,329 @@
-"""SCIM representations: a Person as a User, an OrgUnit as a Group, and back again.
+"""SCIM representations: a Person as a User, an AccessGroup as a Group, and back again.
 
-Mapping (documented in the README): User.id is the person's primary key; userName is the
-HR `external_id` (unique, case-insensitive in SCIM); the enterprise employeeNumber echoes
-it; name.formatted and displayName are `full_name`; the work email is `email`; active is
-`active`; the enterprise manager.value is the manager's User id; department is the org unit's
-name. Group.id is the org unit's primary key, displayName its name, externalId its
-`external_id`, and members the people whose org unit it is.
+A User is rendered from what the provider sent (ScimProfile) beside the HR contract fields:
+id is the person's primary key; userName the HR `external_id`; externalId, the name parts,
+displayName, the e-mails and the enterprise department come back as sent; `name.formatted`
+is the person's full name, which the services derive from them. A person no provider ever
+wrote (created through the REST API) shows its contract fields: full name, work e-mail, org
+unit name. PATCH works on the stored form (`stored_user`), so a derived value never passes
+for one the provider sent.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from scim2_models import Context, ResponseParameters
 
-from hrapi.scim.errors import bad_request
-from hrapi.scim.filters import Field
+from hrapi.models import AccessGroupMembership, ScimEmail
+from hrapi.scim.filters import Column, Many
+from hrapi.scim.schemas import ENTERPRISE, GROUP, USER, EnterpriseUser, Group, User
 
-USER = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+NAME_PARTS = (
+    ("honorific_prefix", "honorificPrefix"),
+    ("given_name", "givenName"),
+    ("middle_name", "middleName"),
+    ("family_name", "familyName"),
+    ("honorific_suffix", "honorificSuffix"),
+)
 
-USER_FIELDS = {
-    "id": Field("pk", "integer"),
-    "username": Field("external_id"),
-    "externalid": Field("external_id", case_exact=True),
-    "displayname": Field("full_name"),
-    "name.formatted": Field("full_name"),
-    "emails": Field("email"),
-    "emails.value": Field("email"),
-    "active": Field("active", "boolean"),
-    "meta.created": Field("created_at", "datetime"),
-    "meta.lastmodified": Field("updated_at", "datetime"),
-    "enterprise:employeenumber": Field("external_id"),
-    "enterprise:manager": Field("manager__pk", "integer"),
-    "enterprise:manager.value": Field("manager__pk", "integer"),
-    "enterprise:department": Field("org_unit__name"),
+# The queryset annotations the columns below rely on (see user_annotations).
+USER_COLUMNS = {
+    "id": Column("pk", "id"),
+    "username": Column("external_id"),
+    "externalid": Column("scim__external_id", case_exact=True),
+    "displayname": Column("scim_display_name"),
+    "name.formatted": Column("full_name"),
+    **{f"name.{scim.lower()}": Column(f"scim__{field}") for field, scim in NAME_PARTS},
+    "active": Column("active", "boolean"),
+    "emails": Many(
+        ScimEmail,
+        "profile__person",
+        {
+            "value": Column("value"),
+            "type": Column("type"),
+            "primary": Column("primary", "boolean"),
+            "display": Column("display"),
+        },
+        fallback="email",
+    ),
+    "groups": Many(
+        AccessGroupMembership,
+        "person",
+        {"value": Column("group_id", "id"), "display": Column("group__display_name")},
+    ),
+    "meta.created": Column("created_at", "datetime"),
+    "meta.lastmodified": Column("updated_at", "datetime"),
+    "enterprise:employeenumber": Column("external_id"),
+    "enterprise:department": Column("scim_department"),
+    "enterprise:manager": Column("manager_id", "id"),
+    "enterprise:manager.value": Column("manager_id", "id"),
 }
 USER_SORT = {
     "id": "pk",
     "username": "external_id",
-    "displayname": "full_name",
+    "externalid": "scim__external_id",
+    "displayname": "scim_display_name",
     "name.formatted": "full_name",
+    "name.givenname": "scim__given_name",
+    "name.familyname": "scim__family_name",
     "emails": "email",
     "emails.value": "email",
+    "active": "active",
     "meta.created": "created_at",
     "meta.lastmodified": "updated_at",
 }
-GROUP_FIELDS = {
-    "id": Field("pk", "integer"),
-    "displayname": Field("name"),
-    "externalid": Field("external_id", case_exact=True),
-    "members": Field("people__pk", "integer"),
-    "members.value": Field("people__pk", "integer"),
-    "meta.created": Field("created_at", "datetime"),
-    "meta.lastmodified": Field("updated_at", "datetime"),
+GROUP_COLUMNS = {
+    "id": Column("pk", "id"),
+    "displayname": Column("display_name"),
+    "externalid": Column("external_id", case_exact=True),
+    "members": Many(
+        AccessGroupMembership,
+        "group",
+        {
+            "value": Column("person_id", "id"),
+            "display": Column("person__full_name"),
+            "type": Column("person__external_id"),  # never empty: every member is a User
+        },
+    ),
+    "meta.created": Column("created_at", "datetime"),
+    "meta.lastmodified": Column("updated_at", "datetime"),
 }
 GROUP_SORT = {
     "id": "pk",
-    "displayname": "name",
+    "displayname": "display_name",
     "externalid": "external_id",
     "meta.created": "created_at",
     "meta.lastmodified": "updated_at",
 }
 
 
+def user_annotations() -> dict:
+    """displayName and department as shown: the provider's value, else the contract's."""
+    return {
+        "scim_display_name": Coalesce(NullIf("scim__display_name", Value("")), "full_name"),
+        "scim_department": Coalesce("scim__department", "org_unit__name"),
+    }
+
+
+def profile_of(person):
+    try:
+        return person.scim
+    except ObjectDoesNotExist:
+        return None
+
+
+def _micros(moment) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def user_version(person) -> str:
+    profile = profile_of(person)
+    return f'W/"{profile.version if profile else 0}-{_micros(person.updated_at)}"'
+
+
+def group_version(group) -> str:
+    return f'W/"{group.version}"'
+
+
 def _location(base: str, name: str, pk) -> str:
     return base.rstrip("/") + reverse(name, args=[pk])
 
 
-def version(obj) -> str:
-    return f'W/"{int(obj.updated_at.timestamp() * 1_000_000)}"'
+def _instant(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
-def _meta(base: str, resource_type: str, obj, url_name: str) -> dict:
+def _meta(base, kind, obj, url_name, version, last_modified) -> dict:
     return {
-        "resourceType": resource_type,
-        "created": obj.created_at.isoformat(),
-        "lastModified": obj.updated_at.isoformat(),
+        "resourceType": kind,
+        "created": _instant(obj.created_at),
+        "lastModified": _instant(last_modified),
         "location": _location(base, url_name, obj.pk),
-        "version": version(obj),
+        "version": version,
     }
 
 
-def _split_name(full_name: str) -> dict:
-    given, _, family = full_name.rpartition(" ")
-    name = {"formatted": full_name}
-    if given:
-        name |= {"givenName": given, "familyName": family}
-    else:
-        name |= {"givenName": full_name}
-    return name
+# --- to SCIM ------------------------------------------------------------------------------------
 
 
-def user_representation(person, base: str) -> dict:
-    enterprise = {"employeeNumber": person.external_id}
-    if person.manager_id:
-        enterprise["manager"] = {
-            "value": str(person.manager_id),
-            "$ref": _location(base, "scim-user", person.manager_id),
-            "displayName": person.manager.full_name,
+def _emails(person, profile) -> list[dict]:
+    rows = list(profile.emails.all()) if profile else []
+    if not rows:
+        return [{"value": person.email, "type": "work", "primary": True}] if person.email else []
+    return [
+        {
+            "value": e.value,
+            "type": e.type or None,
+            "primary": e.primary,
+            "display": e.display or None,
         }
-    if person.org_unit_id:
-        enterprise["department"] = person.org_unit.name
-    user = {
+        for e in rows
+    ]
+
+
+def _name(profile) -> dict:
+    parts = {scim: getattr(profile, field) for field, scim in NAME_PARTS} if profile else {}
+    return {k: v for k, v in parts.items() if v}
+
+
+def _department(person, profile) -> str | None:
+    if profile and profile.department is not None:
+        return profile.department or None
+    return person.org_unit.name if person.org_unit_id else None
+
+
+def _manager(person, base: str, rendered: bool) -> dict | None:
+    if not person.manager_id:
+        return None
+    manager = {"value": str(person.manager_id)}
+    if rendered:
+        manager["$ref"] = _location(base, "scim-user", person.manager_id)
+        manager["displayName"] = person.manager.full_name
+    return manager
+
+
+def user_payload(person, base: str) -> dict:
+    """The User as every read returns it."""
+    profile = profile_of(person)
+    modified = max(person.updated_at, profile.updated_at) if profile else person.updated_at
+    enterprise = {"employeeNumber": person.external_id, "department": _department(person, profile)}
+    enterprise["manager"] = _manager(person, base, rendered=True)
+    return {
         "schemas": [USER, ENTERPRISE],
         "id": str(person.pk),
+        "externalId": (profile.external_id or None) if profile else None,
         "userName": person.external_id,
-        "externalId": person.external_id,
-        "name": _split_name(person.full_name),
-        "displayName": person.full_name,
+        "name": {"formatted": person.full_name, **_name(profile)},
+        "displayName": (profile and profile.display_name) or person.full_name,
         "active": person.active,
-        "emails": [{"value": person.email, "type": "work", "primary": True}]
-        if person.email
-        else [],
-        ENTERPRISE: enterprise,
-        "meta": _meta(base, "User", person, "scim-user"),
-    }
-    if person.org_unit_id:
-        user["groups"] = [
+        "emails": _emails(person, profile),
+        "groups": [
             {
-                "value": str(person.org_unit_id),
-                "display": person.org_unit.name,
-                "$ref": _location(base, "scim-group", person.org_unit_id),
+                "value": str(m.group_id),
+                "display": m.group.display_name,
+                "$ref": _location(base, "scim-group", m.group_id),
+                "type": "direct",
             }
-        ]
-    return user
-
-
-def group_representation(unit, members, base: str) -> dict:
-    return {
-        "schemas": [GROUP],
-        "id": str(unit.pk),
-        "externalId": unit.external_id,
-        "displayName": unit.name,
-        "members": [
-            {
-                "value": str(p.pk),
-                "display": p.full_name,
-                "type": "User",
-                "$ref": _location(base, "scim-user", p.pk),
-            }
-            for p in members
+            for m in person.access_group_memberships.all()
         ],
-        "meta": _meta(base, "Group", unit, "scim-group"),
+        ENTERPRISE: {k: v for k, v in enterprise.items() if v is not None},
+        "meta": _meta(base, "User", person, "scim-user", user_version(person), modified),
     }
 
 
-# --- from SCIM input ----------------------------------------------------------------------------
-
-
-def _get(data: dict, name: str, default=None):
-    """SCIM attribute names are case-insensitive."""
-    return next((v for k, v in data.items() if k.lower() == name.lower()), default)
-
-
-def _string(value, name: str, required=False) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise bad_request(f"{name} is required.", "invalidValue")
-        return None
-    if not isinstance(value, str):
-        raise bad_request(f"{name} must be a string.", "invalidValue")
-    return value.strip()
-
-
-def _email(emails) -> str:
-    if emails in (None, []):
-        return ""
-    if not isinstance(emails, list) or not all(isinstance(e, dict) for e in emails):
-        raise bad_request("emails must be a list of objects with a value.")
-    chosen = (
-        next((e for e in emails if _get(e, "primary") is True), None)
-        or next((e for e in emails if str(_get(e, "type", "")).lower() == "work"), None)
-        or emails[0]
-    )
-    return _string(_get(chosen, "value"), "emails.value") or ""
-
-
-def _full_name(data: dict) -> str | None:
-    name = _get(data, "name") or {}
-    if not isinstance(name, dict):
-        raise bad_request("name must be an object.")
-    parts = [_get(name, "givenName"), _get(name, "familyName")]
-    joined = " ".join(p for p in parts if isinstance(p, str) and p.strip())
-    return (
-        _string(_get(name, "formatted"), "name.formatted")
-        or _string(_get(data, "displayName"), "displayName")
-        or joined
-        or None
-    )
-
-
-def _active(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"  # some clients send booleans as strings
-    if not isinstance(value, bool):
-        raise bad_request("active must be a boolean.")
-    return value
-
-
-def _manager_id(enterprise: dict):
-    manager = _get(enterprise, "manager")
-    if manager in (None, "", {}):
-        return None
-    value = _get(manager, "value") if isinstance(manager, dict) else manager
-    return _string(value, "manager.value")
-
-
-def user_input(data) -> dict:
-    """The person fields a User body sets: userName, names, email, active, manager, department."""
-    if not isinstance(data, dict):
-        raise bad_request("The body must be a JSON object.", "invalidSyntax")
-    enterprise = _get(data, ENTERPRISE) or {}
-    if not isinstance(enterprise, dict):
-        raise bad_request("The enterprise extension must be an object.")
-    user_name = _string(_get(data, "userName"), "userName", required=True)
-    if len(user_name) > 64:
-        raise bad_request("userName is at most 64 characters.")
-    return {
-        "external_id": user_name,
-        "full_name": (_full_name(data) or user_name)[:200],
-        "email": _email(_get(data, "emails")),
-        "active": _active(_get(data, "active")),
-        "manager": _manager_id(enterprise),
-        "department": _string(_get(enterprise, "department"), "department"),
+def stored_user(person) -> User:
+    """The User as the provider wrote it, which PATCH operations apply to."""
+    profile = profile_of(person)
+    name = _name(profile)
+    if profile and profile.formatted:
+        name["formatted"] = profile.formatted
+    enterprise = {"department": _department(person, profile)}
+    enterprise["manager"] = _manager(person, "", rendered=False)
+    payload = {
+        "schemas": [USER, ENTERPRISE],
+        "externalId": (profile.external_id or None) if profile else None,
+        "userName": person.external_id,
+        "name": name or None,
+        "displayName": (profile.display_name or None) if profile else None,
+        "active": person.active,
+        "emails": _emails(person, profile),
+        ENTERPRISE: {k: v for k, v in enterprise.items() if v is not None},
     }
+    return User.model_validate(_without_none(payload))
 
 
-def group_input(data) -> dict:
-    if not isinstance(data, dict):
-        raise bad_request("The body must be a JSON object.", "invalidSyntax")
-    members = _get(data, "members") or []
-    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-        raise bad_request("members must be a list of objects with a value.")
-    external_id = _string(_get(data, "externalId"), "externalId")
-    return {
-        "name": _string(_get(data, "displayName"), "displayName", required=True)[:200],
-        "external_id": external_id[:64] if external_id else None,
-        "members": [_string(_get(m, "value"), "members.value", required=True) for m in members],
+def _members(group) -> list:
+    return list(group.memberships.all())
+
+
+def group_payload(group, base: str, *, members: bool = True) -> dict:
+    payload = {
+        "schemas": [GROUP],
+        "id": str(group.pk),
+        "externalId": group.external_id or None,
+        "displayName": group.display_name,
+        "meta": _meta(base, "Group", group, "scim-group", group_version(group), group.updated_at),
     }
+    if members:
+        payload["members"] = [
+            {
+                "value": str(m.person_id),
+                "display": m.person.full_name,
+                "type": "User",
+                "$ref": _location(base, "scim-user", m.person_id),
+            }
+            for m in _members(group)
+        ]
+    return payload
 
 
-# --- attributes / excludedAttributes ------------------------------------------------------------
-
-ALWAYS = {"id", "schemas"}
-
-
-def project(resource: dict, attributes: str | None, excluded: str | None) -> dict:
-    """Apply `attributes` or `excludedAttributes` (comma-separated, case-insensitive, may be
-    dotted or URN-qualified). id and schemas are always returned."""
-    if attributes:
-        wanted = _paths(attributes, resource)
-        return {
-            k: v
-            for k, v in ((k, _keep(resource, k, v, wanted)) for k, v in resource.items())
-            if v is not None
-        }
-    if excluded:
-        dropped = _paths(excluded, resource)
-        return {
-            k: _drop(k, v, dropped)
-            for k, v in resource.items()
-            if k in ALWAYS or (k.lower(),) not in dropped
-        }
-    return resource
+def stored_group(group) -> Group:
+    payload = {
+        "schemas": [GROUP],
+        "externalId": group.external_id or None,
+        "displayName": group.display_name,
+        "members": [{"value": str(m.person_id), "type": "User"} for m in _members(group)],
+    }
+    return Group.model_validate(_without_none(payload))
 
 
-def _paths(text: str, resource: dict) -> set[tuple[str, ...]]:
-    paths = set()
-    urns = [k for k in resource if k.lower().startswith("urn:")]
-    for raw in text.split(","):
-        name = raw.strip().lower()
-        urn = next(
-            (u.lower() for u in [*urns, USER, GROUP] if name.startswith(u.lower() + ":")), None
-        )
-        if urn in (USER.lower(), GROUP.lower()):
-            name, urn = name[len(urn) + 1 :], None
-        if urn:
-            paths.add((urn, *name[len(urn) + 1 :].split(".")))
-        elif name:
-            paths.add(tuple(name.split(".")))
-    return paths
+def _without_none(payload: dict) -> dict:
+    return {k: v for k, v in payload.items() if v not in (None, {}, [])}
 
 
-def _keep(resource, key, value, wanted):
-    lowered = key.lower()
-    if key in ALWAYS or (lowered,) in wanted or (key == "meta" and ("meta",) in wanted):
-        return value
-    subs = {p[1] for p in wanted if p[0] == lowered and len(p) > 1}
-    if not subs:
-        return None
+def dump(model_class, payload: dict, params: ResponseParameters | None) -> dict:
+    """The payload as a response: with `attributes` / `excludedAttributes`, through the
+    model (which knows what is `returned: always`); without, as built, empty values
+    dropped (the model would give the same, at ten times the cost on a list of 1,000)."""
+    if params is None:
+        return _compact(payload)
+    resource = model_class.model_validate(payload, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=params)
+
+
+def _compact(value):
     if isinstance(value, dict):
-        kept = {k: v for k, v in value.items() if k.lower() in subs}
-        return kept or None
+        items = ((k, _compact(v)) for k, v in value.items())
+        return {k: v for k, v in items if v not in (None, {}, [])}
     if isinstance(value, list):
-        return [{k: v for k, v in item.items() if k.lower() in subs} for item in value]
-    return None
-
-
-def _drop(key, value, dropped):
-    subs = {p[1] for p in dropped if p[0] == key.lower() and len(p) > 1}
-    if subs and isinstance(value, dict):
-        return {k: v for k, v in value.items() if k.lower() not in subs}
-    if subs and isinstance(value, list):
-        return [{k: v for k, v in i.items() if k.lower() not in subs} for i in value]
+        return [_compact(v) for v in value]
     return value
+
+
+# --- from SCIM ----------------------------------------------------------------------------------
+
+
+def user_fields(user: User) -> dict:
+    """What a User body asks the services to store."""
+    name = user.name
+    enterprise = user[EnterpriseUser] or EnterpriseUser()
+    return {
+        "user_name": (user.user_name or "").strip(),
+        "external_id": user.external_id or "",
+        "name": {
+            field: (getattr(name, field, None) or "") if name else ""
+            for field in ("formatted", *(f for f, _ in NAME_PARTS))
+        },
+        "display_name": user.display_name or "",
+        "active": True if user.active is None else user.active,
+        "emails": [
+            {
+                "value": str(e.value),
+                "type": str(e.type.value if hasattr(e.type, "value") else e.type or ""),
+                "primary": e.primary,
+                "display": e.display or "",
+            }
+            for e in user.emails or []
+        ],
+        "department": enterprise.department,
+        "manager": enterprise.manager.value if enterprise.manager else None,
+    }
+
+
+def group_fields(group: Group) -> dict:
+    return {
+        "display_name": (group.display_name or "").strip(),
+        "external_id": group.external_id or "",
+        "members": [(m.value, m.type) for m in group.members or []],
+    }

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from hrapi.models import ApiClient, ApiToken, hash_token
+from hrapi.models import AccessGroup, ApiClient, ApiToken, hash_token
 from hrapi.services import api_client_create
 
 pytestmark = pytest.mark.django_db
@@ -112,12 +112,14 @@ def test_the_page_costs_the_same_queries_for_one_or_many_clients(
     client.force_login(hilda)
     api_client_create(name="one", scopes=["people:read"])
     # session, user, user permissions, group permissions (is_hr_admin), groups for the nav,
-    # clients with their last use
+    # clients with their last use, access groups with their member counts
+    AccessGroup.objects.create(display_name="Leads")
     client.get(reverse("hrapi:index"))
-    with django_assert_num_queries(6) as small:
+    with django_assert_num_queries(7) as small:
         client.get(reverse("hrapi:index"))
     for n in range(5):
         api_client_create(name=f"more-{n}", scopes=["scim"])
+        AccessGroup.objects.create(display_name=f"Group {n}", role="leader")
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("hrapi:index"))
 

@@ -358,9 +358,9 @@ def _scim_only(principal: str, side: str):
 
 
 API += [
-    # --- SCIM 2.0 (RFC 7644): Users are people, Groups are org units -----------------------
+    # --- SCIM 2.0 (RFC 7644): Users are people, Groups are access groups -------------------
     Endpoint("api", "person", "list", "get",
-             lambda c, x: f'/scim/v2/Users?filter=externalId eq "{s(c, x).supervisor.external_id}"',
+             lambda c, x: f'/scim/v2/Users?filter=userName eq "{s(c, x).supervisor.external_id}"',
              marker=lambda c, x: s(c, x).supervisor.external_id, rule=_scim_only,
              scope="scim", note="scim"),
     Endpoint("api", "person", "read", "get", lambda c, x: f"/scim/v2/Users/{s(c, x).supervisor.pk}",
@@ -372,8 +372,7 @@ API += [
                                 "name": {"formatted": "New Person"}, "active": True},
              rule=_scim_only, scope="scim", note="scim"),
     Endpoint("api", "org_unit", "list", "get", lambda c, x: "/scim/v2/Groups",
-             marker=lambda c, x: s(c, x).org_unit.external_id, rule=_scim_only, scope="scim",
-             note="scim"),
+             rule=_scim_only, scope="scim", note="scim"),  # access groups: no org unit to show
 ]  # fmt: skip
 
 ENDPOINTS = API + WEB

@@ -13,11 +13,20 @@ class ScimClient:
     def __init__(self, api):
         self.api = api
 
-    def _send(self, method, path, body=None, content_type=SCIM):
+    def _send(self, method, path, body=None, content_type=SCIM, **headers):
         data = json.dumps(body) if body is not None else None
         return self.api.generic(
-            method, f"/scim/v2{path}", data or "", content_type=content_type, HTTP_ACCEPT=SCIM
+            method,
+            f"/scim/v2{path}",
+            data or "",
+            content_type=content_type,
+            HTTP_ACCEPT=SCIM,
+            **headers,
         )
+
+    def send(self, method, path, body=None, **headers):
+        """Any method with extra headers (HTTP_IF_MATCH=...)."""
+        return self._send(method, path, body, **headers)
 
     def get(self, path):
         return self._send("GET", path)
