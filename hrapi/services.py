@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.errors import DomainError, StateConflict
+from core.history import bulk_create_recorded
 from core.outbox import broker_is_inline, enqueue
 from hrapi import destinations
 from hrapi.events import EVENTS
@@ -227,7 +227,7 @@ def _grant_roles(grants: set[tuple[int, str, int]]) -> None:
     new = pairs - sourced
     rows = [RoleGrant(user_id=u, role=r, group_id=g) for u, r, g in sorted(grants)]
     rows += [RoleGrant(user_id=u, role=r) for u, r in sorted(new & holding)]
-    bulk_create_with_history(rows, RoleGrant)
+    bulk_create_recorded(RoleGrant, rows, batch_size=1000)
     through.objects.bulk_create(
         [through(user_id=u, group_id=groups[r].pk) for u, r in sorted(new - holding)]
     )

@@ -17,8 +17,8 @@ from scim2_models import (
     PreconditionFailedException,
     UniquenessException,
 )
-from simple_history.utils import bulk_create_with_history
 
+from core.history import bulk_create_recorded
 from hrapi.models import AccessGroup, AccessGroupMembership, ScimEmail, ScimProfile
 from hrapi.scim.filters import MAX_ID
 from hrapi.scim.resources import (
@@ -321,9 +321,10 @@ def _set_members(group: AccessGroup, wanted: set[int]) -> set[int]:
     """Add and remove memberships (each with its history row); returns who moved."""
     current = set(group.memberships.values_list("person_id", flat=True))
     added, removed = wanted - current, current - wanted
-    bulk_create_with_history(
-        [AccessGroupMembership(group=group, person_id=pk) for pk in sorted(added)],
+    bulk_create_recorded(
         AccessGroupMembership,
+        [AccessGroupMembership(group=group, person_id=pk) for pk in sorted(added)],
+        batch_size=1000,
     )
     if removed:
         group.memberships.filter(person_id__in=removed).delete()

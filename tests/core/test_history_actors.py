@@ -9,7 +9,7 @@ from django.test import Client
 
 from coaching import services as coaching
 from core.history import acting_as
-from hrapi.models import ApiClient, WebhookSubscription
+from hrapi.models import AccessGroupMembership, ApiClient, WebhookSubscription
 from hrapi.services import api_client_create, api_client_revoke
 from people.models import OrgUnit
 from tests.coaching.conftest import make_pilot, make_workgroup
@@ -63,9 +63,12 @@ def test_scim_group_membership_moves_are_in_each_persons_history(client_with_sco
         "POST", "/scim/v2/Groups", json.dumps(body), content_type="application/scim+json"
     )
     assert answer.status_code == 201, answer.content
-    latest = carol.person.history.first()
-    assert latest.org_unit.name == "Claims"
-    assert latest.history_api_client.name == "idp"
+    # A SCIM group is an access group: joining it is the person's membership, recorded
+    # with the identity provider that made it.
+    joined = AccessGroupMembership.history.get(person=carol.person)
+    assert joined.group.display_name == "Claims"
+    assert joined.history_type == "+"
+    assert joined.history_api_client.name == "idp"
 
 
 def test_revoking_a_client_is_in_its_history_and_its_tokens(hilda, db):
@@ -93,11 +96,13 @@ def test_the_admin_cannot_delete_a_client(hilda, db):
 
 def test_a_webhook_subscriptions_history_never_holds_its_secret(db):
     client, _ = api_client_create(name="receiver", scopes=["people:read"])
-    subscription = WebhookSubscription.objects.create(
-        client=client, url="https://hooks.example/", events=["person.updated"], secret="whsec_x"
+    subscription = WebhookSubscription(
+        client=client, url="https://hooks.example/", events=["person.updated"]
     )
+    subscription.set_secret("whsec_x")
+    subscription.save()
     subscription.active = False
     subscription.save(update_fields=["active"])
     records = list(subscription.history.all())
     assert len(records) == 2
-    assert all(not hasattr(r, "secret") for r in records)
+    assert all(not hasattr(r, "secret_encrypted") for r in records)
