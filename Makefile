@@ -21,8 +21,9 @@ run: $(BIN)/.installed  ## install, migrate, seed the demo, serve on http://127.
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(BIN)/.installed  ## lint, Django checks and the whole test suite
+test: $(BIN)/.installed  ## lint, format check, Django checks and the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto --maxprocesses=4 --dist loadfile
