@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core.charts import plotly_text
-from metrics.models import Baseline, BelowBaselineAlert, MetricDefinition, Observation
+from metrics.models import Baseline, BelowBaselineAlert, Observation
 from metrics.protection import ProtectedMetric, protected_metrics, protection_window
 from people.models import Person
 from pilots.models import Pilot
@@ -195,10 +195,6 @@ def _status(rows: list[Baseline], pilot: Pilot) -> str:
     if any(b.value is None for b in rows):
         return "overridden" if pilot.baseline_override_reason else "missing data"
     return "frozen"
-
-
-def performance_metrics() -> list[MetricDefinition]:
-    return list(MetricDefinition.objects.performance())
 
 
 def sees_every_baseline_of(pilot: Pilot, user) -> bool:

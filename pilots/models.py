@@ -38,9 +38,6 @@ class PilotQuerySet(models.QuerySet):
         ).values("pilot_id")
         return self.filter(models.Q(sponsor__user=user) | models.Q(pk__in=involved))
 
-    def sponsored_by(self, user):
-        return self.filter(sponsor__user=user)
-
     def for_list(self):
         """What the pilot list shows, in a constant number of queries."""
         return self.select_related("sponsor").annotate(

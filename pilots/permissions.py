@@ -5,10 +5,6 @@ from core.roles import Role, has_role, sees_portfolio
 from pilots.models import Pilot, Workgroup
 
 
-def can_view(user, pilot: Pilot) -> bool:
-    return Pilot.objects.visible_to(user).filter(pk=pilot.pk).exists()
-
-
 def can_manage(user, pilot: Pilot) -> bool:
     """The sponsor runs the pilot: edits it, its workgroups, and takes its lifecycle moves."""
     if not user or not user.is_authenticated:
