@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnly
 from core.roles import is_hr_admin, sees_portfolio
 from portfolio.models import OrganisationSettings, PilotMonthRollup
 
@@ -32,7 +33,7 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(PilotMonthRollup)
-class PilotMonthRollupAdmin(admin.ModelAdmin):
+class PilotMonthRollupAdmin(ReadOnly, admin.ModelAdmin):
     """Derived data, rebuilt every minute: shown for diagnosis, never edited."""
 
     list_display = [
@@ -48,12 +49,3 @@ class PilotMonthRollupAdmin(admin.ModelAdmin):
     ]
     list_filter = ["month"]
     list_select_related = ["pilot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
