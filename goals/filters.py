@@ -3,11 +3,11 @@
 import django_filters
 from django import forms
 
+from core.filters import IdFilter
 from core.widgets import OnePassSelect
 from goals.models import Goal, GoalLevel
 from goals.permissions import unit_subtrees
 from people.models import OrgUnit
-from pilots.filters import IdFilter
 
 
 class GoalFilter(django_filters.FilterSet):

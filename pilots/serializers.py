@@ -3,8 +3,8 @@ No side effects here; the services decide. People and org units are named by ext
 
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from people.models import OrgUnit, Person
-from pilots.filters import MAX_ID
 from pilots.models import Decision, Pilot, Workgroup
 from pilots.selfcontainment import assess_workgroup
 from pilots.services import EDITABLE_FIELDS

@@ -25,12 +25,13 @@ from scim2_models import (
     ResponseParameters,
 )
 
+from core.filters import MAX_ID
 from hrapi.authentication import BearerTokenAuthentication
 from hrapi.models import AccessGroup, AccessGroupMembership
 from hrapi.permissions import client_of
 from hrapi.scim import discovery, services
 from hrapi.scim.errors import scim_exception_handler
-from hrapi.scim.filters import MAX_ID, check_bounds, parse, to_q
+from hrapi.scim.filters import check_bounds, parse, to_q
 from hrapi.scim.resources import (
     GROUP_COLUMNS,
     GROUP_SORT,
