@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
+from core import palette
 from core.charts import plotly_text
 from metrics.models import Baseline, BelowBaselineAlert, Observation
 from metrics.protection import ProtectedMetric, protected_metrics, protection_window
@@ -103,7 +104,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
                 "name": "Frozen baseline",
                 "x": [band_start, band_end],
                 "y": [baseline, baseline],
-                "line": {"dash": "dash", "color": "#b26a00"},
+                "line": {"dash": "dash", "color": palette.BASELINE},
             }
         )
         # The band is the zone where HR reads the baseline instead of the actual.
@@ -121,7 +122,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
                 "x1": band_end,
                 "y0": y0,
                 "y1": y1,
-                "fillcolor": "rgba(178,106,0,0.12)",
+                "fillcolor": palette.translucent(palette.BASELINE, 0.12),
                 "line": {"width": 0},
                 "layer": "below",
             }

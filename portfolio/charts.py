@@ -12,6 +12,7 @@ from itertools import pairwise
 from django.utils import timezone
 
 from coaching.models import Cycle
+from core import palette
 from core.charts import plotly_text
 from pilots.models import Approach, Pilot, Workgroup
 from portfolio.models import OrganisationSettings, PilotMonthRollup, WorkgroupMonthRollup
@@ -25,9 +26,9 @@ MAX_POINTS = 2000
 MAX_SCATTER = 300
 SCATTER_LABELS = 30
 MAX_GROUPS = 8
-APPROACH_COLOURS = {Approach.WORK_REDEFINITION: "#1f7a4d", Approach.JOB_REDESIGN: "#2458d3"}
-VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = "#1f7a4d", "#2458d3", "#b42318"
-PALETTE = ["#1f7a4d", "#2458d3", "#d98b1f", "#8e44ad", "#16a2b8", "#7f8c8d", "#c0392b"]
+APPROACH_COLOURS = {Approach.WORK_REDEFINITION: palette.GOOD, Approach.JOB_REDESIGN: palette.ACCENT}
+VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = palette.VALUE, palette.EFFICIENCY, palette.BAD
+PALETTE = palette.SERIES
 
 
 @dataclass
