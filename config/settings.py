@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "goals",
     "weekly",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
