@@ -68,7 +68,14 @@ def next_step(workgroup) -> dict:
     if workgroup.pilot.status == PilotStatus.RUNNING:
         url = reverse("coaching:cycle_start", args=[workgroup.pk])
         return {"label": "Start a cycle", "url": url, "post": True}
-    return {"label": "See the timeline", "url": reverse("coaching:timeline", args=[workgroup.pk])}
+    charter = getattr(workgroup, "charter", None)
+    if workgroup.pilot.status in (PilotStatus.DRAFT, PilotStatus.APPROVED) and not (
+        charter and charter.signed_at
+    ):
+        url = reverse("pilots:charter", args=[workgroup.pk]) + "#sign"
+        return {"label": "Sign your charter", "url": url}
+    url = reverse("coaching:timeline", args=[workgroup.pk])
+    return {"label": "See the timeline", "url": url, "idle": True}
 
 
 @login_required
@@ -78,6 +85,8 @@ def mine(request):
     for group in coached:
         group.next_step = next_step(group)
         group.days_since = days_since(group.cadence_from, today)
+    # Groups that need something from the supervisor come first, overdue ones before all.
+    coached.sort(key=lambda g: (not g.is_overdue, bool(g.next_step.get("idle"))))
     groups = overseen_groups(request.user, today=today)
     page = Paginator(groups, OVERSEEN_PER_PAGE).get_page(request.GET.get("page"))
     overseen = list(page.object_list)
