@@ -224,7 +224,11 @@ def _render_cycle(request, cycle: Cycle, status: int = 200, *, refused=None, edi
         **_forms(cycle, people, observations),
         **bound,
     }
-    return render(request, "coaching/cycle.html", context, status=status)
+    response = render(request, "coaching/cycle.html", context, status=status)
+    if request.htmx and status >= 400:
+        # A refusal may mean the page was stale: show the whole cycle as it is now.
+        response["HX-Retarget"] = response["HX-Reselect"] = "#cycle"
+    return response
 
 
 def _cycle_url(cycle: Cycle, anchor: str) -> str:
