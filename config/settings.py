@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # widget templates for the project's form renderer (core.forms)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -113,6 +114,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form field, however a template asks for it ({{ form }}, as_div, as_field_group),
+# renders through templates/_field.html: one way across the app.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 TEMPLATES = [
     {
