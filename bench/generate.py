@@ -25,6 +25,15 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_TRIGGERS = {  # portfolio.triggers.PG_TRIGGERS, without importing Django here
+    "portfolio_rollup_observation_insert": "metrics_observation",
+    "portfolio_rollup_observation_update": "metrics_observation",
+    "portfolio_rollup_cycle": "coaching_cycle",
+    "portfolio_rollup_opportunity": "coaching_opportunity",
+    "portfolio_rollup_pilot": "pilots_pilot",
+    "portfolio_rollup_workgroup": "pilots_workgroup",
+    "portfolio_rollup_member": "pilots_workgroupmember",
+}
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 SEED = 20261124
 # The demo's "today": periods end before it, pilots started before it.
@@ -437,6 +446,10 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
         cur.execute("SET maintenance_work_mem = '256MB'")
         cur.execute("SET work_mem = '64MB'")
         recreate = [sql for table in BIG_TABLES for sql in _drop_secondary(cur, table)]
+        # The rollup change triggers would record millions of stale cells: the load is
+        # followed by one full rebuild instead (the 'all' change row below).
+        for trigger, table in PG_TRIGGERS.items():
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         started = time.perf_counter()
         _copy_org(cur, scale)
         timings["org units and people (COPY)"] = time.perf_counter() - started
@@ -449,6 +462,10 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
         started = time.perf_counter()
         for sql in recreate:
             cur.execute(sql)
+        for trigger, table in PG_TRIGGERS.items():
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        cur.execute("DELETE FROM portfolio_rollupchange")
+        cur.execute("INSERT INTO portfolio_rollupchange (kind) VALUES ('all')")
         cur.execute("ANALYZE metrics_observation")
         timings["indexes and constraints"] = time.perf_counter() - started
         # Baselines read observations through the subject index: only after it exists.

@@ -123,6 +123,24 @@ def rows_dashboard(r):
     ]
 
 
+def rows_rollups(r):
+    ratio = _ratio(r["incremental"]["median_ms"], r["full"]["median_ms"])
+    return [
+        _row(
+            "1b rollup refresh after a 10k-row ingest",
+            "incremental refresh " + _ms(r["incremental"]),
+            r["incremental"],
+            "full rebuild " + _ms(r["full"]),
+            r["full"],
+            ratio,
+            "≤ 0.05×, equal to the rebuild",
+            ratio is not None and ratio <= 0.05 and r["equal_to_full_rebuild"],
+            f"{r['rows_per_ingest']:,} outcome rows per ingest; cells recomputed "
+            f"{r['cells_per_refresh']}; equal to a full rebuild: {r['equal_to_full_rebuild']}",
+        )
+    ]
+
+
 def rows_chart(r):
     endpoint = r["endpoint"]["median_ms"]
     vs_facts = _ratio(endpoint, r["facts_sql"]["median_ms"])
@@ -360,12 +378,13 @@ def build_rows(main: dict, reference: dict, scale: str) -> list[dict]:
     rows = []
     builders = {
         "dashboard": rows_dashboard,
+        "rollups": rows_rollups,
         "chart": rows_chart,
         "ingest": rows_ingest,
         "freeze": rows_freeze,
         "effect": rows_effect,
     }
-    for name in ("dashboard", "chart", "ingest", "freeze", "effect"):
+    for name in ("dashboard", "rollups", "chart", "ingest", "freeze", "effect"):
         result = main.get(name, {"status": "not run"})
         ok = result.get("status") == "ok"
         rows += builders[name](result) if ok else _unavailable(name, result)

@@ -22,6 +22,7 @@ from coaching.models import (
     OpportunityStatus,
     Stage,
 )
+from coaching.permissions import can_log_cycles
 from coaching.selectors import linkable_observations
 from core.errors import DomainError, NotAllowed, StateConflict
 from people.models import Person
@@ -38,7 +39,7 @@ DONE_AT_FIELD = {
 
 
 def _require_supervisor(*, workgroup: Workgroup, by) -> None:
-    if not by.is_authenticated or workgroup.supervisor.user_id != by.pk:
+    if not can_log_cycles(by, workgroup):
         raise NotAllowed("Only the workgroup's supervisor may log its coaching cycles.")
 
 
@@ -164,6 +165,45 @@ def cycle_add_action(
         due_date=due_date,
         created_at=at or timezone.now(),
     )
+
+
+def _changeable_action(action: CycleAction, by, doing: str) -> CycleAction:
+    """The action re-read under its cycle's lock, if `by` may still change it."""
+    cycle = _locked(action.cycle)
+    _require_supervisor(workgroup=cycle.workgroup, by=by)
+    _require_stage(cycle, Stage.ACTION, doing)
+    try:
+        return cycle.actions.get(pk=action.pk)
+    except CycleAction.DoesNotExist:
+        raise StateConflict("This action was removed meanwhile.", code="action_gone") from None
+
+
+@transaction.atomic
+def cycle_update_action(
+    *,
+    action: CycleAction,
+    by,
+    description: str,
+    kind: str,
+    owner: Person | None = None,
+    due_date: date | None = None,
+) -> CycleAction:
+    """Correct an action while the action stage is open; the history keeps what it said."""
+    action = _changeable_action(action, by, "Editing an action")
+    action.description = _required_text(description, "description", "Describe the action.")
+    if kind not in ActionKind.values:
+        message = f"Kind must be one of: {', '.join(ActionKind.values)}."
+        raise DomainError(message, code="invalid", fields={"kind": [message]})
+    action.kind, action.due_date = kind, due_date
+    action.owner = _workgroup_person(action.cycle.workgroup, owner)
+    action.save(update_fields=["description", "kind", "owner", "due_date"])
+    return action
+
+
+@transaction.atomic
+def cycle_remove_action(*, action: CycleAction, by) -> None:
+    """Remove an action while the action stage is open (the history keeps a record of it)."""
+    _changeable_action(action, by, "Removing an action").delete()
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # widget templates for the project's form renderer (core.forms)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -114,6 +115,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form field, however a template asks for it ({{ form }}, as_div, as_field_group),
+# renders through templates/_field.html: one way across the app.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -239,11 +244,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Redefine <redefine@localhost>")
 
-# --- Celery: inline without REDIS_URL, a real broker with it ---------------------------------
+# --- Celery: Redis in production, an embedded broker for `make run`, inline otherwise ---------
+# REDIS_URL set: Redis is the broker. `make run` sets CELERY_BROKER_URL=filesystem:// and starts
+# a worker and beat beside the web server: kombu's filesystem transport keeps each message as a
+# file under BROKER_DIR, so nothing but this checkout is needed. With neither (the test suite,
+# a one-off management command) tasks run inline in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -257,6 +267,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A broker that does not answer (host down, packets dropped) must not hang a web request.
     "socket_connect_timeout": 2,
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_DIR = Path(env.str("BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
+    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    # One folder in and out: the web, the worker and beat all read and write the same queue.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+        "control_folder": str(BROKER_DIR / "control"),
+    }
+    # Beat remembers when each entry last ran next to the queue, outside the tracked files.
+    CELERY_BEAT_SCHEDULE_FILENAME = str(BROKER_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down; the outbox sweep catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -1,14 +1,16 @@
-"""Periodic housekeeping for the task outbox, the worker health probe, and a slow diagnostic
-task that proves a killed worker's task still runs exactly once."""
+"""Periodic housekeeping for the task outbox, the heartbeat of beat and the worker, the worker
+health probe, and a slow diagnostic task that proves a killed worker's task still runs once."""
 
 import os
 import time
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import before_task_publish
 from django.db.models import F
 from django.utils import timezone
 
+from core import health
 from core.models import OutboxTask, ProbeRun
 from core.outbox import publish
 
@@ -34,6 +36,16 @@ def outbox_sweep(older_than_seconds: int = 30, limit: int = 500) -> int:
             break  # the broker is still down; the next sweep tries again
         sent += 1
     return sent
+
+
+before_task_publish.connect(health._scheduled_heartbeat_published)
+
+
+@shared_task(acks_late=True, ignore_result=True, expires=60)
+def heartbeat() -> None:
+    """Sent by beat every 30 s (the send is beat's heartbeat); running it is the worker's.
+    No retries: the next one is 30 s away, and an old one is worthless (`expires`)."""
+    health.heartbeat_record("worker")
 
 
 @shared_task(**TASK_OPTIONS)

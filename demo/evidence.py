@@ -129,7 +129,9 @@ def _groups(pilot, by, people: list[int], count: int, size: int, at: dt.datetime
 
 
 def _start(pilot, by, at: dt.datetime) -> None:
-    pilot_services.pilot_approve(pilot=pilot, by=by, at=at - dt.timedelta(days=7))
+    pilot_services.pilot_approve(
+        pilot=pilot, by=by, acknowledge_low_containment=True, at=at - dt.timedelta(days=7)
+    )
     pilot_services.pilot_start(
         pilot=pilot, by=by, at=at,
         override_reason="The desk's supervisors are new to the role: no performance history.",

@@ -201,7 +201,13 @@ class Demo:
     def _replay(self, pilot: Pilot, plan: Plan, by, start: dt.datetime) -> Pilot:
         if plan.status == S.DRAFT or not pilot.workgroups.exists():
             return pilot
-        services.pilot_approve(pilot=pilot, by=by, at=self._past(start - dt.timedelta(weeks=2)))
+        # The low self-containment pilot is approved knowingly: the demo acknowledges it.
+        services.pilot_approve(
+            pilot=pilot,
+            by=by,
+            acknowledge_low_containment=True,
+            at=self._past(start - dt.timedelta(weeks=2)),
+        )
         if plan.status == S.APPROVED:
             return pilot
         pilot = self._start(pilot, by, start)

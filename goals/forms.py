@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.widgets import OnePassSelect
+from core.widgets import DateInput, OnePassSelect
 from goals.models import Goal
 from goals.permissions import manageable_units
 from goals.services import EDITABLE_FIELDS
@@ -10,7 +10,7 @@ from metrics.models import MetricDefinition
 from people.forms import PersonField
 from pilots.models import Pilot
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def goal_label(goal: Goal) -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.health import figures_freshness
 from goals import services
 from goals.filters import GoalFilter
 from goals.forms import ContributionForm, GoalForm, PilotGoalsForm
@@ -91,6 +92,7 @@ def detail(request, pk):
         "can_manage": manager,
         "contribution_form": ContributionForm(goal=goal, user=request.user) if manager else None,
         "currency": settings.currency,
+        "figures": figures_freshness() if serving else None,
     }
     return render(request, "goals/detail.html", context)
 

@@ -1,6 +1,6 @@
 """Organisation settings for money conversion and the rollups behind the portfolio.
 
-The rollup tables are derived data: `portfolio.rollups.rollups_refresh()` rebuilds them
+The rollup tables are derived data: `portfolio.rollups.rollups_refresh()` recomputes them
 set-based from observations, opportunities and cycles, so the dashboard reads a few hundred
 rows instead of aggregating millions of observations per request. Amounts are stored in
 their own units (money and hours apart); hours become money at read time, at the current
@@ -115,3 +115,22 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"Rollups refreshed at {self.refreshed_at}"
+
+
+class RollupChange(models.Model):
+    """A rollup cell some committed write made stale: written by database triggers in the
+    writer's own transaction (see `portfolio.triggers`), consumed by the incremental refresh.
+
+    `kind` says what `key_id` is: a pilot, a workgroup or a person (resolved to pilots at
+    refresh time), or `all` (currency or a metric's kind/unit changed: rebuild everything).
+    `month` is the first day of the stale month; null means every month of the key. No
+    foreign keys: a change outlives the row it is about (a deleted workgroup still leaves
+    its pilot stale), and the table is append-only for writers (no unique index, so two
+    writers never wait on each other here)."""
+
+    kind = models.CharField(max_length=10)
+    key_id = models.BigIntegerField(null=True)
+    month = models.DateField(null=True)
+
+    def __str__(self):
+        return f"{self.kind}:{self.key_id} {self.month or 'all months'}"

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.health import figures_freshness
 from core.roles import Role, has_role, is_hr_admin, sees_portfolio
 from evidence.selectors import add_evidence
 from pilots.models import Pilot
@@ -24,8 +25,6 @@ from portfolio.selectors import (
     NEAR_STOP_MIN_WEEKS,
     add_workgroup_health,
     dashboard_rows,
-    freshness,
-    freshness_label,
     summarise,
 )
 from weekly.charts import approach_strategic_chart, pilot_strategic_chart
@@ -61,7 +60,6 @@ def dashboard(request):
     page = Paginator(rows, PILOTS_PER_PAGE).get_page(request.GET.get("page"))
     add_workgroup_health(page.object_list)
     add_evidence(page.object_list)  # effect vs comparison, and the 0–10 after the end
-    state = freshness()
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
@@ -72,8 +70,7 @@ def dashboard(request):
         "near_stop_weeks": NEAR_STOP_MIN_WEEKS,
         "flat_percent": int(FLAT_SHARE * 100),
         "charts": _portfolio_charts(rows, settings).values(),
-        "freshness": freshness_label(state),
-        "refreshed_at": state.refreshed_at if state else None,
+        "figures": figures_freshness(),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
         "query": filters.urlencode(),
@@ -122,7 +119,7 @@ def pilot_charts(request, pk):
         "pilot": pilot,
         "row": row,
         "charts": _pilot_charts(pilot, settings).values(),
-        "freshness": freshness_label(freshness()),
+        "figures": figures_freshness(),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
     }

@@ -14,7 +14,16 @@ import time
 import traceback
 from dataclasses import dataclass
 
-SCENARIOS = ["dashboard", "chart", "freeze", "effect", "lists", "memory", "ingest"]  # ingest last
+SCENARIOS = [
+    "dashboard",
+    "rollups",
+    "chart",
+    "freeze",
+    "effect",
+    "lists",
+    "memory",
+    "ingest",
+]  # ingest last
 
 
 def configure_django(database_url: str) -> None:

@@ -83,10 +83,10 @@ def _client():
     return api_client_create(name="hooks", scopes=["pilots:read"])[0]
 
 
-def test_a_pilot_without_workgroups_cannot_start(pilot, bob):
-    services.pilot_approve(pilot=pilot, by=bob)
-    with pytest.raises(StateConflict, match="at least one workgroup"):
-        services.pilot_start(pilot=pilot, by=bob)
+def test_a_pilot_without_workgroups_cannot_be_approved(pilot, bob):
+    with pytest.raises(StateConflict, match="at least one workgroup") as caught:
+        services.pilot_approve(pilot=pilot, by=bob)
+    assert caught.value.code == "no_workgroups"
 
 
 def test_stopping_before_the_patience_horizon_needs_a_reason(bob, carol):
