@@ -171,22 +171,14 @@ def effect_snapshot_refresh(*, pilot_id: int) -> int:
         metric_id__in=[m.metric.pk for m in effect.metrics]
     ).delete()
     for found in effect.metrics:
-        result = found.result
         EffectSnapshot.objects.update_or_create(
             pilot=pilot,
             metric=found.metric,
             defaults={
                 "comparison_version": effect.comparison.version,
-                "estimate": result.estimate if result else None,
-                "ci_low": result.ci_low if result else None,
-                "ci_high": result.ci_high if result else None,
-                "p_value": result.p_value if result else None,
+                **found.figures(),
                 "money_per_group_week": found.money_per_group_week,
                 "not_estimable": found.not_estimable,
-                "treated_groups": found.treated_groups,
-                "comparison_groups": found.comparison_groups,
-                "pre_weeks": found.pre_weeks,
-                "post_weeks": found.post_weeks,
                 "computed_at": now,
             },
         )
