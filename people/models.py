@@ -43,7 +43,9 @@ class OrgUnit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="org_unit_not_own_parent"
-            )
+            ),
+            # HR systems and identity providers disagree on case: E00001 and e00001 are one key.
+            models.UniqueConstraint(Lower("external_id"), name="org_unit_external_id_ci_unique"),
         ]
 
     def __str__(self):
@@ -105,7 +107,8 @@ class Person(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
-            )
+            ),
+            models.UniqueConstraint(Lower("external_id"), name="person_external_id_ci_unique"),
         ]
 
     def __str__(self):
