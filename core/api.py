@@ -176,14 +176,47 @@ def _with_bounds(parameters: list[dict], max_page_size: int) -> list[dict]:
 
 
 class StableOrderingFilter(OrderingFilter):
-    """`?ordering=` as DRF does it, plus the primary key last: rows that tie on the chosen
-    field keep one order across pages (otherwise a row can appear on two pages, or none)."""
+    """`?ordering=` by the view's `ordering_fields` only (each `-` for descending), plus the
+    primary key last: rows that tie on the chosen field keep one order across pages
+    (otherwise a row can appear on two pages, or none).
+
+    A view lists only keys an index serves, so any ordering costs a page, not a sort of the
+    table; anything else is a 400 naming the allowed keys (DRF would silently ignore an
+    unknown key, and by default allow every serializer field). No `ordering_fields`: no
+    `?ordering=` at all."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        fields = getattr(view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return []
+        return [(field, field) for field in fields]
 
     def get_ordering(self, request, queryset, view):
+        values = request.query_params.getlist(self.ordering_param)
+        if values:
+            terms = [t.strip() for value in values for t in value.split(",")]
+            allowed = [field for field, _ in self.get_valid_fields(queryset, view)]
+            wrong = [t for t in terms if t.removeprefix("-") not in allowed]
+            if wrong or not terms:
+                keys = ", ".join(allowed) or "none"
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [f"Order by one of: {keys} (prefix - to reverse)."]}
+                )
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return ordering
+
+    def get_schema_operation_parameters(self, view):
+        allowed = [field for field, _ in self.get_valid_fields(None, view)]
+        if not allowed:
+            return []
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = (
+                f"Order by {', '.join(allowed)}; prefix - to reverse, comma-separate several."
+            )
+        return parameters
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -107,7 +107,8 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     pagination_class = IdCursorPagination
-    ordering_fields = None
+    # Only the primary key serves every filter combination at 50 M rows (the cursor's key).
+    ordering_fields = ["id"]
 
     def get_queryset(self):
         person_ids = Person.objects.filter(pk=OuterRef("subject_id")).values("external_id")

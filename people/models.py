@@ -103,7 +103,12 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name_plural = "people"
         permissions = [("manage_people", "Manage people, metric definitions and API clients")]
-        indexes = [models.Index(Lower("email"), name="person_email_lower_idx")]
+        indexes = [
+            models.Index(Lower("email"), name="person_email_lower_idx"),
+            # The default and the API's `?ordering=` keys: a page, not a sort of the table.
+            models.Index(fields=["full_name", "id"], name="person_name_order_idx"),
+            models.Index(fields=["updated_at", "id"], name="person_updated_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
