@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "goals",
     "weekly",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [

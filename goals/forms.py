@@ -5,6 +5,7 @@ from django import forms
 from core.widgets import DateInput, OnePassSelect
 from goals.models import Goal
 from goals.permissions import manageable_units
+from goals.services import EDITABLE_FIELDS
 from metrics.models import MetricDefinition
 from people.forms import PersonField
 from pilots.models import Pilot
@@ -40,20 +41,7 @@ class GoalForm(forms.ModelForm):
 
     class Meta:
         model = Goal
-        fields = [
-            "title",
-            "description",
-            "level",
-            "parent",
-            "org_unit",
-            "pilot",
-            "owner",
-            "period_start",
-            "period_end",
-            "metric",
-            "start_value",
-            "target_value",
-        ]
+        fields = list(EDITABLE_FIELDS)  # what goal_update may change, no more
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "org_unit": OnePassSelect,

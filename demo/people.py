@@ -4,8 +4,8 @@ import secrets
 
 from django.contrib.auth.models import Group, User
 
-from core.demo import DemoContext
 from core.roles import PORTFOLIO_GROUP, Role
+from demo.steps import DemoContext
 from people.models import OrgUnit, OrgUnitKind, Person
 from people.services import person_link_user
 

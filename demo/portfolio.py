@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from coaching.models import Opportunity, OpportunityStatus
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from metrics.models import MetricDefinition, Observation, SubjectType
 from pilots.models import Approach, Pilot, PilotStatus, Workgroup
 from portfolio.charts import month_range

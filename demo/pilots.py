@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from core.demo import DemoContext
 from core.errors import DomainError
+from demo.steps import DemoContext
 from people.models import OrgUnit, Person
 from pilots import services, workgroups
 from pilots.models import Approach, Charter, Pilot, PilotStatus

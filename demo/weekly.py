@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from pilots.models import Approach, Pilot, Workgroup
 from weekly.models import WeeklySplit
 from weekly.services import week_of

@@ -1,4 +1,4 @@
-"""The demo organisation: each app contributes a `demo.seed(ctx)` step, run in order."""
+"""The demo organisation: one step module per app's data, each with a `seed(ctx)`, run in order."""
 
 import importlib
 import random
@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 # Below-baseline alerts need started pilots, so they are recorded right after pilots. Goals
 # set their targets against the outcomes, so they come after the portfolio.
 DEMO_STEPS = [
-    "people.demo",
-    "metrics.demo",
-    "pilots.demo",
-    "metrics.demo_alerts",
-    "coaching.demo",
-    "evidence.demo",  # before the portfolio's: its pilots get outcomes and rollups too
-    "portfolio.demo",
-    "goals.demo",
-    "weekly.demo",
+    "demo.people",
+    "demo.metrics",
+    "demo.pilots",
+    "demo.alerts",
+    "demo.coaching",
+    "demo.evidence",  # before the portfolio's: its pilots get outcomes and rollups too
+    "demo.portfolio",
+    "demo.goals",
+    "demo.weekly",
 ]
 
 

@@ -25,7 +25,7 @@ from coaching.models import (
     Stage,
 )
 from coaching.reminders import reminders_raise_overdue
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from pilots.models import Approach, PilotStatus, Workgroup
 
 STARTED = [PilotStatus.RUNNING, PilotStatus.REVIEWING, PilotStatus.SCALED, PilotStatus.STOPPED]

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from evidence import followups, services
 from evidence.models import FollowUpAnswer, FollowUpInvitation, FollowUpWave
 from metrics.models import MetricDefinition, Observation, SubjectType

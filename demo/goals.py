@@ -13,7 +13,7 @@ from decimal import ROUND_UP, Decimal
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from goals import services
 from goals.models import Goal, GoalLevel, UnitHead
 from goals.progress import progress_book

@@ -2,7 +2,7 @@
 supervisor candidates, so that pilots started by the next step freeze real baselines and a
 third of the supervisors dip below them afterwards (protection in action).
 
-Runs before pilots.demo. Idempotent: a second run re-sends the same rows, which the upsert
+Runs before demo.pilots. Idempotent: a second run re-sends the same rows, which the upsert
 recognises as unchanged.
 """
 
@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo.steps import DemoContext
 from metrics.models import MetricDefinition
 from metrics.services import observations_upsert
 

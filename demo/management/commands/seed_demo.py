@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo import DemoContext, run_demo
+from demo.steps import DemoContext, run_demo
 
 
 def _bounded(name: str, value: int, low: int, high: int) -> int:
