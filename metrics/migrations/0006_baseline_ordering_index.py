@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('metrics', '0005_baseline_meaning_observation_writer'),
-        ('people', '0004_person_ordering_indexes'),
+        ('people', '0005_person_ordering_indexes'),
         ('pilots', '0003_history_actor_and_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
