@@ -424,17 +424,20 @@ def _baselines_sql() -> str:
     started = "('running','reviewing','scaled','stopped')"
     return f"""
 INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
-  window_start, window_end, frozen_at, version, reason)
+  window_start, window_end, frozen_at, version, reason, metric_direction, metric_aggregation,
+  metric_unit, metric_kind)
 SELECT p.id, w.supervisor_id, o.metric_id, round(avg(o.value), 4), count(*),
-  p.started_at::date - 7 * p.baseline_window_weeks, p.started_at::date - 1, p.started_at, 1, ''
+  p.started_at::date - 7 * p.baseline_window_weeks, p.started_at::date - 1, p.started_at, 1, '',
+  md.direction, md.aggregation, md.unit, md.kind
 FROM pilots_pilot p
 JOIN pilots_workgroup w ON w.pilot_id = p.id
 JOIN metrics_observation o ON o.subject_type = 'person' AND o.subject_id = w.supervisor_id
   AND o.is_current AND o.metric_id <= {PERFORMANCE_METRICS}
   AND o.period_start >= p.started_at::date - 7 * p.baseline_window_weeks
   AND o.period_end < p.started_at::date
+JOIN metrics_metricdefinition md ON md.id = o.metric_id
 WHERE p.status IN {started}
-GROUP BY p.id, w.supervisor_id, o.metric_id"""
+GROUP BY p.id, w.supervisor_id, o.metric_id, md.id"""
 
 
 def load(url: str, scale: Scale, log=None) -> dict[str, float]:
@@ -462,10 +465,6 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
         started = time.perf_counter()
         for sql in recreate:
             cur.execute(sql)
-        for trigger, table in PG_TRIGGERS.items():
-            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-        cur.execute("DELETE FROM portfolio_rollupchange")
-        cur.execute("INSERT INTO portfolio_rollupchange (kind) VALUES ('all')")
         cur.execute("ANALYZE metrics_observation")
         timings["indexes and constraints"] = time.perf_counter() - started
         # Baselines read observations through the subject index: only after it exists.
@@ -484,6 +483,12 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
                 cur.execute(
                     f"SELECT setval(%s, coalesce((SELECT max(id) FROM {table}), 1))", [sequence]
                 )
+        conn.commit()
+        # After the commit: deferred foreign-key checks are pending until then.
+        for trigger, table in PG_TRIGGERS.items():
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        cur.execute("DELETE FROM portfolio_rollupchange")
+        cur.execute("INSERT INTO portfolio_rollupchange (kind) VALUES ('all')")
         conn.commit()
     started = time.perf_counter()
     with _connect(url, autocommit=True) as conn:

@@ -301,6 +301,8 @@ class Baseline(models.Model):
                 name="baseline_meaning_recorded",
             ),
         ]
+        # The API's `?ordering=frozen_at` (id is the primary key): a page, not a sort.
+        indexes = [models.Index(fields=["frozen_at", "id"], name="baseline_frozen_order_idx")]
 
     def __str__(self):
         return f"{self.person} {self.metric} v{self.version}"

@@ -33,20 +33,31 @@ class MetricCard:
     chart: dict = field(default_factory=dict)
 
 
-def my_metrics(person: Person, today: dt.date | None = None) -> dict:
-    """What a supervisor sees about their own performance metrics (constant queries)."""
+def my_metrics(
+    person: Person,
+    today: dt.date | None = None,
+    *,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> dict:
+    """What a supervisor sees about their own performance metrics for a period (by default
+    the last four full weeks): the very rows HR's `protected-metrics` answers for it, the
+    below-baseline weeks inside it where a baseline is in force, and a chart of the weeks
+    around it (constant queries)."""
     today = today or timezone.localdate()
     start, end = last_full_weeks(today, RECENT_WEEKS)
+    start, end = period_start or start, period_end or end
     rows = protected_metrics(person=person, period_start=start, period_end=end)
-    chart_start = end - dt.timedelta(weeks=CHART_WEEKS, days=-1)
+    chart_start = min(start, end - dt.timedelta(weeks=CHART_WEEKS, days=-1))
     series = _weekly_series(person, chart_start, end)
-    alerts = _alerts_by_metric(person, start)
+    alerts = _alerts_by_metric(person, start, end)
     pilot = next((r.pilot for r in rows if r.pilot), None)
     window = protection_window(pilot) if pilot else None
     cards = [
         MetricCard(
             row=r,
-            alerts=alerts.get(r.metric.pk, []),
+            # "Below baseline" only where a baseline is in force for this period.
+            alerts=alerts.get((r.pilot.pk, r.metric.pk), []) if r.baseline is not None else [],
             chart=_chart(r, series.get(r.metric.pk, []), window, chart_start, end),
         )
         for r in rows
@@ -74,10 +85,14 @@ def _weekly_series(person, start, end) -> dict[int, list[tuple[str, float]]]:
     return series
 
 
-def _alerts_by_metric(person, since) -> dict[int, list[BelowBaselineAlert]]:
-    found: dict[int, list] = {}
-    for alert in BelowBaselineAlert.objects.filter(person=person, period_end__gte=since):
-        found.setdefault(alert.metric_id, []).append(alert)
+def _alerts_by_metric(person, start, end) -> dict[tuple[int, int], list[BelowBaselineAlert]]:
+    """Below-baseline weeks lying inside the period, by pilot and metric."""
+    found: dict[tuple[int, int], list] = {}
+    alerts = BelowBaselineAlert.objects.filter(
+        person=person, period_start__gte=start, period_end__lte=end
+    )
+    for alert in alerts:
+        found.setdefault((alert.pilot_id, alert.metric_id), []).append(alert)
     return found
 
 
@@ -128,6 +143,11 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
             }
         )
     return {
+        "columns": ["week_start", "actual", "baseline_in_force"],
+        "rows": [
+            [day, value, float(row.baseline) if row.baseline is not None and window else ""]
+            for day, value in points
+        ],
         "data": data,
         "layout": {
             "shapes": shapes,

@@ -43,7 +43,9 @@ class OrgUnit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="org_unit_not_own_parent"
-            )
+            ),
+            # HR systems and identity providers disagree on case: E00001 and e00001 are one key.
+            models.UniqueConstraint(Lower("external_id"), name="org_unit_external_id_ci_unique"),
         ]
 
     def __str__(self):
@@ -101,11 +103,17 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name_plural = "people"
         permissions = [("manage_people", "Manage people, metric definitions and API clients")]
-        indexes = [models.Index(Lower("email"), name="person_email_lower_idx")]
+        indexes = [
+            models.Index(Lower("email"), name="person_email_lower_idx"),
+            # The default and the API's `?ordering=` keys: a page, not a sort of the table.
+            models.Index(fields=["full_name", "id"], name="person_name_order_idx"),
+            models.Index(fields=["updated_at", "id"], name="person_updated_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
-            )
+            ),
+            models.UniqueConstraint(Lower("external_id"), name="person_external_id_ci_unique"),
         ]
 
     def __str__(self):
