@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import current_app
+from django.db import DatabaseError
 from django.db.models import Subquery
 from django.utils import timezone
 
