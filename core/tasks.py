@@ -4,6 +4,7 @@ health probe, and a slow diagnostic task that proves a killed worker's task stil
 import os
 import time
 from datetime import timedelta
+from smtplib import SMTPException
 
 from celery import shared_task
 from celery.signals import before_task_publish
@@ -15,13 +16,19 @@ from core.models import OutboxTask, ProbeRun
 from core.outbox import publish
 
 # Every task in Redefine is declared like this: late acknowledgement so a crash mid-task
-# redelivers it, bounded retries with backoff and jitter for transient errors only.
+# redelivers it. Retries are not promised here: Celery retries only what `autoretry_for`
+# names, so a task that can meet transient errors adds EMAIL_RETRY (or its own list).
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "max_retries": 5,
+}
+# Mail servers fail transiently (connection refused, timeouts, 4xx answers); a bug in our
+# code should fail loudly instead. Backoff 1, 2, 4, 8, 16 s (plus jitter), then give up.
+EMAIL_RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": True,
     "retry_jitter": True,
+    "max_retries": 5,
 }
 
 

@@ -11,7 +11,7 @@ from portfolio.models import OrganisationSettings, PilotMonthRollup
 class OrganisationSettingsAdmin(admin.ModelAdmin):
     """HR admins and portfolio leaders edit the one row; nobody adds a second or deletes it."""
 
-    list_display = ["hourly_rate", "currency", "updated_at"]
+    list_display = ["hourly_rate", "currency", "email_below_baseline", "updated_at"]
 
     def _allowed(self, request) -> bool:
         return is_hr_admin(request.user) or sees_portfolio(request.user)

@@ -33,6 +33,19 @@ class OrganisationSettings(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
         help_text="ISO 4217 code of the money metrics and opportunity values, e.g. EUR.",
     )
+    # Each kind of e-mail can be turned off; the rows (alerts, reminders) are still recorded
+    # and shown in the app.
+    email_below_baseline = models.BooleanField(
+        "E-mail below-baseline alerts",
+        default=True,
+        help_text="One e-mail a day to each supervisor, and to each sponsor per pilot.",
+    )
+    email_cycle_reminders = models.BooleanField(
+        "E-mail overdue-cycle reminders", default=True, help_text="To the supervisor, once a day."
+    )
+    email_sponsor_digest = models.BooleanField(
+        "E-mail the weekly sponsor digest", default=True, help_text="On Monday morning."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

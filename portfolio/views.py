@@ -17,7 +17,7 @@ from pilots.models import Pilot
 from portfolio import charts, services
 from portfolio.exports import chart_csv, dashboard_xlsx
 from portfolio.filters import PilotFilter
-from portfolio.forms import OrganisationSettingsForm
+from portfolio.forms import EMAIL_KINDS, OrganisationSettingsForm
 from portfolio.models import OrganisationSettings
 from portfolio.selectors import (
     FLAG_LABELS,
@@ -153,7 +153,9 @@ def organisation_settings(request):
     )
     if request.method == "POST" and form.is_valid():
         services.organisation_settings_update(
-            hourly_rate=form.cleaned_data["hourly_rate"], currency=form.cleaned_data["currency"]
+            hourly_rate=form.cleaned_data["hourly_rate"],
+            currency=form.cleaned_data["currency"],
+            emails={kind: form.cleaned_data[kind] for kind in EMAIL_KINDS},
         )
         messages.success(request, "Settings saved; the figures are being recalculated.")
         return redirect("portfolio:dashboard")
