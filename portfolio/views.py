@@ -14,7 +14,7 @@ from core.roles import Role, has_role, is_hr_admin, sees_portfolio
 from evidence.selectors import add_evidence
 from pilots.models import Pilot
 from portfolio import charts, services
-from portfolio.exports import chart_csv, dashboard_xlsx
+from portfolio.exports import chart_export, dashboard_xlsx
 from portfolio.filters import PilotFilter
 from portfolio.forms import OrganisationSettingsForm
 from portfolio.models import OrganisationSettings
@@ -83,12 +83,12 @@ def dashboard(request):
 
 
 @login_required
-def dashboard_chart_csv(request, key):
+def dashboard_chart_csv(request, key, fmt="csv"):
     if key not in ("scatter", "approaches", "strategic-share"):
         raise Http404("No such chart.")
     settings = OrganisationSettings.load()
     rows = dashboard_rows(_filtered(request).qs, settings=settings)
-    return chart_csv(_portfolio_charts(rows, settings)[key], f"portfolio-{key}")
+    return chart_export(_portfolio_charts(rows, settings)[key], f"portfolio-{key}", fmt)
 
 
 @login_required
@@ -130,12 +130,12 @@ def pilot_charts(request, pk):
 
 
 @login_required
-def pilot_chart_csv(request, pk, key):
+def pilot_chart_csv(request, pk, key, fmt="csv"):
     pilot = _visible_pilot(request, pk)
     built = _pilot_charts(pilot, OrganisationSettings.load())
     if key not in built:
         raise Http404("No such chart.")
-    return chart_csv(built[key], f"pilot-{pilot.pk}-{key}")
+    return chart_export(built[key], f"pilot-{pilot.pk}-{key}", fmt)
 
 
 @login_required
