@@ -549,3 +549,35 @@ def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> C
         else ""
     )
     return Chart("cadence", title, data, layout, columns, rows, note)
+
+
+# ---- 6. confidence per workgroup over cycles ------------------------------------------
+
+CONFIDENCE_GUIDANCE = (
+    "The supervisor's 0–10 confidence at each cycle's reflection: a leading indicator while "
+    "results lag. Read it before the patience horizon, when value and efficiency cannot show "
+    "yet; a falling line is a reason to talk, not to stop."
+)
+
+
+def confidence_chart(pilot: Pilot, workgroups: list[Workgroup]) -> Chart:
+    """Each workgroup's confidence (0–10) by cycle number (one query)."""
+    names = {w.pk: w.name for w in workgroups[:MAX_GROUPS]}
+    cycles = (
+        Cycle.objects.filter(workgroup_id__in=names, confidence__isnull=False)
+        .order_by("workgroup_id", "number")
+        .values_list("workgroup_id", "number", "confidence")
+    )
+    rows = [[names[g], number, confidence] for g, number, confidence in cycles]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    title = f"{pilot.name}: confidence per workgroup over cycles"
+    data = []
+    for i, name in enumerate(sorted({r[0] for r in rows})):
+        mine = [r for r in rows if r[0] == name]
+        colour = PALETTE[i % len(PALETTE)]
+        data.append(_line(name, [r[1] for r in mine], [r[2] for r in mine], colour))
+    layout = _layout(title, "Cycle", "Confidence (0–10)")
+    layout["xaxis"] |= {"dtick": 1, "tick0": 1}
+    layout["yaxis"] |= {"range": [0, 10.5], "dtick": 2}
+    columns = ["workgroup", "cycle", "confidence"]
+    return Chart("confidence", title, data, layout, columns, rows)

@@ -108,6 +108,7 @@ def _pilot_charts(pilot: Pilot, settings) -> dict[str, charts.Chart]:
         "value-vs-efficiency": charts.value_vs_efficiency_chart(pilot, settings=settings),
         "leading-indicators": charts.leading_indicators_chart(pilot, workgroups),
         "cadence": charts.cadence_chart(pilot, workgroups),
+        "confidence": charts.confidence_chart(pilot, workgroups),
         "strategic-share": pilot_strategic_chart(pilot),
     }
 
@@ -125,6 +126,7 @@ def pilot_charts(request, pk):
         "freshness": freshness_label(freshness()),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
+        "confidence_guidance": charts.CONFIDENCE_GUIDANCE,
     }
     return render(request, "portfolio/pilot.html", context)
 
