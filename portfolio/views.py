@@ -15,7 +15,7 @@ from core.roles import Role, has_role, is_hr_admin, sees_portfolio
 from evidence.selectors import add_evidence
 from pilots.models import Pilot
 from portfolio import charts, services
-from portfolio.exports import chart_csv, dashboard_xlsx
+from portfolio.exports import chart_export, dashboard_xlsx
 from portfolio.filters import PilotFilter
 from portfolio.forms import EMAIL_KINDS, OrganisationSettingsForm
 from portfolio.models import OrganisationSettings
@@ -80,12 +80,12 @@ def dashboard(request):
 
 
 @login_required
-def dashboard_chart_csv(request, key):
+def dashboard_chart_csv(request, key, fmt="csv"):
     if key not in ("scatter", "approaches", "strategic-share"):
         raise Http404("No such chart.")
     settings = OrganisationSettings.load()
     rows = dashboard_rows(_filtered(request).qs, settings=settings)
-    return chart_csv(_portfolio_charts(rows, settings)[key], f"portfolio-{key}")
+    return chart_export(_portfolio_charts(rows, settings)[key], f"portfolio-{key}", fmt)
 
 
 @login_required
@@ -105,6 +105,7 @@ def _pilot_charts(pilot: Pilot, settings) -> dict[str, charts.Chart]:
         "value-vs-efficiency": charts.value_vs_efficiency_chart(pilot, settings=settings),
         "leading-indicators": charts.leading_indicators_chart(pilot, workgroups),
         "cadence": charts.cadence_chart(pilot, workgroups),
+        "confidence": charts.confidence_chart(pilot, workgroups),
         "strategic-share": pilot_strategic_chart(pilot),
     }
 
@@ -122,17 +123,18 @@ def pilot_charts(request, pk):
         "figures": figures_freshness(),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
+        "confidence_guidance": charts.CONFIDENCE_GUIDANCE,
     }
     return render(request, "portfolio/pilot.html", context)
 
 
 @login_required
-def pilot_chart_csv(request, pk, key):
+def pilot_chart_csv(request, pk, key, fmt="csv"):
     pilot = _visible_pilot(request, pk)
     built = _pilot_charts(pilot, OrganisationSettings.load())
     if key not in built:
         raise Http404("No such chart.")
-    return chart_csv(built[key], f"pilot-{pilot.pk}-{key}")
+    return chart_export(built[key], f"pilot-{pilot.pk}-{key}", fmt)
 
 
 @login_required

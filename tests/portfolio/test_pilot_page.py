@@ -53,8 +53,8 @@ def test_the_pilot_page_takes_the_same_queries_whatever_the_number_of_groups_and
     # session, user, permissions (2), pilot, settings, dashboard row (pilot, totals, months,
     # workgroups with cadence and self-containment sums), the page's workgroups, month
     # rollups, workgroup rollups, cycle starts, freshness, groups (menu roles), the
-    # supervisors' weekly splits (strategic share)
-    with django_assert_num_queries(17):
+    # supervisors' weekly splits (strategic share), the cycles' confidence
+    with django_assert_num_queries(18):
         client.get(url)
 
 
