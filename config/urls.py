@@ -25,6 +25,7 @@ API_APPS = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/oidc/login/", accounts_views.oidc_login, name="oidc_login"),
     path("accounts/oidc/callback/", accounts_views.oidc_callback, name="oidc_callback"),

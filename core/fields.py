@@ -31,20 +31,21 @@ class BoundedIntegerField(models.PositiveSmallIntegerField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        return super().formfield(
-            **{"min_value": self.min_value, "max_value": self.max_value, **kwargs}
-        )
+        messages = {
+            "min_value": f"At least {_amount(self.min_value, self.unit)}.",
+            "max_value": f"At most {_amount(self.max_value, self.unit)}.",
+        }
+        bounds = {"min_value": self.min_value, "max_value": self.max_value}
+        return super().formfield(**{**bounds, "error_messages": messages, **kwargs})
 
 
 class BoundedTextField(models.TextField):
     """Free text with a ceiling, so a paste of a whole document is refused with a message."""
 
     def __init__(self, *args, max_length: int = 2000, **kwargs):
+        self.too_long = f"At most {max_length} characters (this has %(show_value)d)."
         kwargs["validators"] = [
-            MaxLengthValidator(
-                max_length,
-                f"At most {max_length} characters (this has %(show_value)d).",
-            ),
+            MaxLengthValidator(max_length, self.too_long),
             *kwargs.get("validators", []),
         ]
         super().__init__(*args, max_length=max_length, **kwargs)
@@ -53,6 +54,9 @@ class BoundedTextField(models.TextField):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("validators", None)
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"error_messages": {"max_length": self.too_long}, **kwargs})
 
 
 def fields_check(instance: models.Model, names) -> None:

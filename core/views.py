@@ -1,9 +1,10 @@
 """The home page that sends each role where it works, and the health probe."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,6 +15,12 @@ from core import health
 def home(request):
     person = getattr(request.user, "person", None)
     return render(request, "core/home.html", {"person": person})
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the app's icon."""
+    return redirect(staticfiles_storage.url("favicon.svg"), permanent=True)
 
 
 @never_cache
