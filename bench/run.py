@@ -188,7 +188,23 @@ def rows_chart(r):
 def _floor_row(r, figure):
     if "api_floor" not in r:
         return []
-    return [
+    rows = []
+    if "bare_drf" in r:
+        ratio = _ratio(r["api_floor"]["median_ms"], r["bare_drf"]["median_ms"])
+        rows.append(
+            _row(
+                "2 API fixed cost",
+                "authenticated 404 (token, scope, throttle, one query) " + _ms(r["api_floor"]),
+                r["api_floor"],
+                "bare DRF view, no authentication, same 404 and client " + _ms(r["bare_drf"]),
+                r["bare_drf"],
+                ratio,
+                "≤ 1.5×",
+                ratio is not None and ratio <= 1.5,
+                "each sample the mean of 20 requests, the three taking turns",
+            )
+        )
+    return rows + [
         _row(
             "2 value-vs-efficiency",
             figure,
