@@ -12,6 +12,7 @@ itself cannot run (no PostgreSQL, a scenario crashed).
 import argparse
 import json
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from bench.scenarios.timing import summary
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
-RUNS = {"full": 7, "small": 3, "tiny": 3}
+RUNS = {"xl": 5, "full": 7, "small": 3, "tiny": 3}
 P50_ROUNDS = 4
 
 
@@ -463,9 +464,65 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+GROWTH_SOURCES = {
+    "small": OUT / "results_small.json",
+    "full": BENCH / "results.json",
+    "xl": BENCH / "results_xl.json",
+}
+
+
+def _figure(value):
+    if isinstance(value, dict):
+        return value.get("median_ms")
+    return value if isinstance(value, int | float) else None
+
+
+def growth_markdown() -> str:
+    """Each row's figure at small, full and xl (whichever runs exist), and xl ÷ full."""
+    reports = {}
+    for name, path in GROWTH_SOURCES.items():
+        if path.exists():
+            reports[name] = json.loads(path.read_text())
+    if "full" not in reports:
+        return ""
+    lines = [
+        "",
+        "## Growth with the organisation",
+        "",
+        "Each figure (ms, or rows/s for ingest) at each scale that has been run; "
+        + ", ".join(f"{n} run {r['finished_at']}" for n, r in reports.items())
+        + ".",
+        "",
+        "| Scenario | Figure | small | full | xl | xl ÷ full |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def keyed(report):
+        seen, out = {}, {}
+        for row in report["rows"]:
+            n = seen[row["scenario"]] = seen.get(row["scenario"], 0) + 1
+            out[(row["scenario"], n)] = row
+        return out
+
+    by_scale = {name: keyed(r) for name, r in reports.items()}
+    for key, row in by_scale["full"].items():
+        cells = []
+        for name in ("small", "full", "xl"):
+            other = by_scale.get(name, {}).get(key)
+            cells.append(_figure(other["value"]) if other else None)
+        label = re.sub(r"\s*[\d,.]+\s*(ms|rows/s|KB)\b.*", "", row["figure"]) or row["figure"]
+        ratio = _ratio(cells[2], cells[1])
+        shown = ["–" if c is None else f"{c:,.1f}" for c in cells]
+        lines.append(
+            f"| {key[0]} | {label} | {' | '.join(shown)} | "
+            f"{'–' if ratio is None else f'{ratio}×'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=["small", "full"], default="small")
+    parser.add_argument("--scale", choices=["small", "full", "xl"], default="small")
     parser.add_argument("--reuse", action="store_true", help="keep existing bench databases")
     parser.add_argument("--runs", type=int)
     args = parser.parse_args(argv)
@@ -502,13 +559,12 @@ def main(argv=None) -> int:
         "rows": build_rows(main_results, reference_results, scale),
         "measurements": {"main": main_results, "reference": reference_results},
     }
-    json_path, md_path = (
-        (BENCH / "results.json", BENCH / "RESULTS.md")
-        if scale == "full"
-        else (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md")
-    )
+    json_path, md_path = {
+        "full": (BENCH / "results.json", BENCH / "RESULTS.md"),
+        "xl": (BENCH / "results_xl.json", BENCH / "RESULTS_xl.md"),
+    }.get(scale, (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md"))
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    md_path.write_text(markdown(report))
+    md_path.write_text(markdown(report) + growth_markdown())
     print(md_path.read_text())
     crashed = [r for r in report["rows"] if r["figure"] == "error"]
     return 1 if crashed else 0
