@@ -456,6 +456,8 @@ def markdown(report: dict) -> str:
         "",
         "    make bench                 # full scale → bench/results.json, bench/RESULTS.md",
         "    make bench SCALE=small     # 1/100 → bench/out/ (what CI runs)",
+        "    make bench SCALE=xl        # 10× full → bench/results_xl.json, bench/RESULTS_xl.md",
+        "                               # (about 14 GB of database; check df first)",
         "    .venv/bin/python -m bench.run --scale full --reuse   # keep generated databases",
         "",
         "Raw measurements (every run's median, min, max, quartiles, query counts per endpoint)"
