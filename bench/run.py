@@ -71,9 +71,11 @@ def _pool(results: list[dict]) -> dict:
         return failed[0]
     pooled = {"status": "ok", "rounds": len(results)}
     pooled["observation_rows"] = results[-1]["observation_rows"]
-    for key in ("first_page", "deep_page"):
+    for key in ("first_page", "deep_page", "slowest_ordering"):
         if all(key in r for r in results):
             pooled[key] = summary([x for r in results for x in r[key]["samples_ms"]])
+    if "slowest_ordering" in pooled:
+        pooled["slowest_ordering"]["path"] = results[-1]["slowest_ordering"]["path"]
     return pooled
 
 
@@ -335,10 +337,12 @@ def rows_lists(big, small, big_scale, small_scale):
 
 def rows_p50(big, small, rounds):
     rows = []
-    for key in ("first_page", "deep_page"):
+    for key in ("first_page", "deep_page", "slowest_ordering"):
         if key in big and key in small:
             ratio = _ratio(big[key]["median_ms"], small[key]["median_ms"])
             label = key.replace("_", " ") + f" ({rounds} alternating rounds)"
+            if key == "slowest_ordering":
+                label = f"slowest allowed ordering {big[key]['path']} ({rounds} rounds)"
             rows.append(
                 _row(
                     "5 observations list p50",
