@@ -40,7 +40,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(BIN)/.bench-installed  ## organisation-scale benchmark on PostgreSQL (SCALE=small|full)
+bench: $(BIN)/.bench-installed  ## organisation-scale benchmark on PostgreSQL (SCALE=small|full|xl)
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:

@@ -89,12 +89,13 @@ class Scale:
 
 
 SCALES = {
+    "xl": Scale("xl", 100_000, 5_000, 20_000, 50_000_000, 1_000_000),
     "full": Scale("full", 10_000, 500, 2_000, 5_000_000, 100_000),
     "small": Scale("small", 100, 5, 20, 50_000, 1_000),
     "tiny": Scale("tiny", 40, 3, 8, 20_000, 200),  # history long enough for baselines
 }
 # The smaller organisation each scale is compared with for constant query counts / flat p50.
-REFERENCE = {"full": "small", "small": "tiny", "tiny": "tiny"}
+REFERENCE = {"xl": "full", "full": "small", "small": "tiny", "tiny": "tiny"}
 
 
 class NotPostgres(SystemExit):

@@ -10,6 +10,7 @@ cache. Both are atomic, so the limit holds across processes that share the cache
 import time
 
 from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -49,11 +50,12 @@ def count_request(key: str, duration: int) -> int:
     """Add one to the window's counter and return the new count, atomically."""
     # The counter outlives its window a little so a slow request cannot recreate it at zero.
     timeout = duration + 5
-    if isinstance(default_cache, RedisCache):
+    backend = caches["default"]  # `cache` is a proxy: isinstance() on it is always False
+    if isinstance(backend, RedisCache):
         # One round trip instead of the three that add + incr cost through the cache API
         # (SET NX, EXISTS, INCRBY): this runs on every API request.
-        raw = default_cache.make_and_validate_key(key)
-        pipe = default_cache._cache.get_client(raw, write=True).pipeline(transaction=True)
+        raw = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(raw, write=True).pipeline(transaction=True)
         pipe.set(raw, 0, ex=timeout, nx=True)
         pipe.incr(raw)
         return pipe.execute()[1]

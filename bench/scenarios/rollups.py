@@ -29,7 +29,9 @@ def _snapshot():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT md5(string_agg(t::text, ',' ORDER BY pilot_id, month)) "
-            "FROM portfolio_pilotmonthrollup t"
+            "FROM (SELECT pilot_id, month, value_money, value_hours, efficiency_money, "
+            "efficiency_hours, cycles_completed, opportunities_found, opportunities_addressed "
+            "FROM portfolio_pilotmonthrollup) t"
         )
         pilots = cursor.fetchone()[0]
         cursor.execute(

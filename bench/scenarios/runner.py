@@ -43,6 +43,7 @@ def configure_django(database_url: str) -> None:
     # Settings load with DEBUG on (plain static storage, no collectstatic needed); switching it
     # off afterwards stops Django recording every query, as in production.
     settings.DEBUG = False
+    settings.ROOT_URLCONF = "bench.urls"  # adds the bare DRF view (the API floor)
 
 
 @dataclass
