@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0005_baseline_meaning_observation_writer'),
+        ('metrics', '0006_baseline_ordering_index'),
         ('people', '0003_history'),
         ('pilots', '0003_history_actor_and_reason'),
     ]
