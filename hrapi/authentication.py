@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from hrapi.models import ApiToken, hash_token
+from hrapi.throttling import refuse_bad_tokens_from
 
 # Writing last_used_at on every request would make each GET a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -20,10 +21,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("Send exactly: Authorization: Bearer <token>.")
         try:
             raw = header[1].decode()
         except UnicodeDecodeError as exc:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
         try:
             # get(), not first(): the hash is unique, and the ORDER BY that first() adds costs
@@ -32,6 +35,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 token_hash=hash_token(raw), revoked_at__isnull=True, client__revoked_at__isnull=True
             )
         except ApiToken.DoesNotExist as exc:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("The token is not valid or was revoked.") from exc
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
