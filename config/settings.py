@@ -310,6 +310,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST API ----------------------------------------------------------------------------------
+# Invalid or revoked bearer tokens, per client address (a 429 past it).
+API_BAD_TOKEN_RATE = env.str("API_BAD_TOKEN_RATE", default="30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "hrapi.authentication.BearerTokenAuthentication",

@@ -60,11 +60,11 @@ class ApiInputGuardMiddleware:
             return self.get_response(request)
         refusal = self._refusal(request)
         if refusal is not None:
-            return refusal
+            return with_quota(request, refusal)
         if (path.startswith("/api/v1/") or path == "/api/v1") and not path.endswith("/"):
             request.path_info += "/"
             request.path += "/"
-        return self.get_response(request)
+        return with_quota(request, self.get_response(request))
 
     def _refusal(self, request):
         path = request.path_info
@@ -97,6 +97,17 @@ class ApiInputGuardMiddleware:
             return None
         logger.exception("Unexpected error on %s %s", request.method, request.path_info)
         return server_error_response(request.path_info)
+
+
+def with_quota(request, response):
+    """RateLimit-Limit, -Remaining and -Reset (seconds) on every API and SCIM answer."""
+    from hrapi.throttling import quota_of  # the throttle lives with the API clients
+
+    limit, remaining, reset = quota_of(request)
+    response["RateLimit-Limit"] = str(limit)
+    response["RateLimit-Remaining"] = str(remaining)
+    response["RateLimit-Reset"] = str(reset)
+    return response
 
 
 def server_error_response(path: str):

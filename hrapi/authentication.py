@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from hrapi.models import ApiClient, ApiToken, hash_token
+from hrapi.throttling import refuse_bad_tokens_from
 
 # Writing last_used_at on every request would make each GET a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -41,13 +42,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("Send exactly: Authorization: Bearer <token>.")
         try:
             raw = header[1].decode()
         except UnicodeDecodeError as exc:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("The token is not valid.") from exc
         client = client_of_token(hash_token(raw))
         if client is None:
+            refuse_bad_tokens_from(request)
             raise exceptions.AuthenticationFailed("The token is not valid or was revoked.")
         now = timezone.now()
         if client.token_last_used_at is None or (
