@@ -33,6 +33,11 @@ class OrganisationSettings(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
         help_text="ISO 4217 code of the money metrics and opportunity values, e.g. EUR.",
     )
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Let a sponsor approve their own pilot when no other portfolio leader could "
+        "(a one-leader organisation). The pilot's lifecycle record says it was self-approved.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

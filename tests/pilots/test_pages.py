@@ -72,8 +72,9 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
     # supervisors, performance metrics, baselines, observation counts, re-baseline rights,
     # alerts; the evidence section (5): comparison set, settings, its versions, follow-up
     # plan, follow-up waves with their counts; the goals section (1): the goals the pilot
-    # serves. The member and supervisor pickers read no one: they search as one types.
-    with django_assert_num_queries(25):
+    # serves; whether the organisation allows its sponsor to self-approve (1: the Approve
+    # button). The member and supervisor pickers read no one: they search as one types.
+    with django_assert_num_queries(26):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 
