@@ -22,10 +22,11 @@ from coaching.models import (
     OpportunityStatus,
     Stage,
 )
-from coaching.permissions import can_log_cycles
+from coaching.permissions import can_coach
 from coaching.selectors import linkable_observations
 from core.errors import DomainError, NotAllowed, StateConflict
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots.models import PilotStatus, Workgroup
 
 # The order a cycle moves in; `completed` follows the last stage.
@@ -39,7 +40,8 @@ DONE_AT_FIELD = {
 
 
 def _require_supervisor(*, workgroup: Workgroup, by) -> None:
-    if not can_log_cycles(by, workgroup):
+    refuse_inactive(by)
+    if not can_coach(by, workgroup):
         raise NotAllowed("Only the workgroup's supervisor may log its coaching cycles.")
 
 

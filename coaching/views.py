@@ -33,7 +33,7 @@ from coaching.models import (
     Stage,
     workgroups_in_coaching_view,
 )
-from coaching.permissions import can_change_actions, can_log_cycles
+from coaching.permissions import can_change_actions, can_coach
 from coaching.selectors import (
     coached_groups,
     linkable_observations,
@@ -209,7 +209,7 @@ def _render_cycle(request, cycle: Cycle, status: int = 200, *, refused=None, edi
         "cycle": cycle,
         "workgroup": workgroup,
         "stages": _stages(cycle),
-        "can_write": can_log_cycles(request.user, workgroup),
+        "can_write": can_coach(request.user, workgroup),
         "can_change_actions": can_change_actions(request.user, cycle),
         "refused": refused,
         "is_latest": not workgroup.cycles.filter(number__gt=cycle.number).exists(),

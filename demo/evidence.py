@@ -27,6 +27,7 @@ from people.models import Person
 from pilots import services as pilot_services
 from pilots import workgroups
 from pilots.models import Charter, Pilot, Workgroup, WorkgroupMember
+from pilots.permissions import other_portfolio_leaders
 
 REVIEWED, POOL, SCALED = (
     "Service desk redefined",
@@ -129,8 +130,10 @@ def _groups(pilot, by, people: list[int], count: int, size: int, at: dt.datetime
 
 
 def _start(pilot, by, at: dt.datetime) -> None:
+    # Approved by a portfolio leader other than the sponsor (separation of duties).
+    approver = other_portfolio_leaders(pilot).order_by("pk").first()
     pilot_services.pilot_approve(
-        pilot=pilot, by=by, acknowledge_low_containment=True, at=at - dt.timedelta(days=7)
+        pilot=pilot, by=approver, acknowledge_low_containment=True, at=at - dt.timedelta(days=7)
     )
     pilot_services.pilot_start(
         pilot=pilot, by=by, at=at,

@@ -20,6 +20,7 @@ from evidence.models import (
 )
 from evidence.permissions import can_choose_comparison
 from evidence.selectors import comparison_proposal
+from people.permissions import refuse_inactive
 from pilots import lifecycle
 from pilots.models import Pilot, Workgroup
 
@@ -51,6 +52,7 @@ def _check_groups(pilot: Pilot, workgroups: list[Workgroup], allowed: set[int]) 
 def comparison_choose(*, pilot: Pilot, workgroups: list[Workgroup], by) -> ComparisonChoice:
     """The sponsor's choice before the start; the start freezes it. An empty choice means
     "freeze the proposal"."""
+    refuse_inactive(by)
     if not can_choose_comparison(by, pilot):
         raise NotAllowed("Only the pilot's sponsor chooses its comparison group.")
     if pilot.status not in lifecycle.EDITABLE:
@@ -122,6 +124,7 @@ def comparison_reselect(
     """A new version of a started pilot's comparison set, with a reason; every earlier
     version is kept, and the page shows the first version's estimate beside the new one.
     The pre-period and the outcome metrics stay those frozen at the start."""
+    refuse_inactive(by)
     if not can_choose_comparison(by, pilot):
         raise NotAllowed("Only the pilot's sponsor re-selects its comparison group.")
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)

@@ -57,9 +57,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user):
-        """Every logged-in person may read the directory (names, units, managers), which
-        pilots need to pick members and supervisors. Writes are for HR admins only."""
-        return self if user.is_authenticated else self.none()
+        """The people the user may read, on a need-to-know basis (people.permissions)."""
+        from people.permissions import visible_people
+
+        return visible_people(self, user)
 
     def provisioned(self):
         """People SCIM may address: not deleted by an identity system."""

@@ -159,6 +159,9 @@ class PilotTransition(models.Model):
     # Not auto_now_add: the demo and tests replay history with back-dated moves.
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
+    # An approval by the pilot's own sponsor, allowed only where the organisation setting
+    # says so and no other portfolio leader could approve (separation of duties).
+    self_approved = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]

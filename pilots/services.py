@@ -14,6 +14,7 @@ from core.errors import DomainError, NotAllowed, StateConflict
 from core.fields import fields_check
 from hrapi.events import PILOT_ENDED, PILOT_STARTED, publish_event
 from people.models import OrgUnit, Person
+from people.permissions import refuse_inactive
 from pilots import lifecycle, readiness
 from pilots.models import (
     Decision,
@@ -23,7 +24,13 @@ from pilots.models import (
     ScaleDecision,
     Workgroup,
 )
-from pilots.permissions import can_choose_sponsor, can_create_pilot, can_manage
+from pilots.permissions import (
+    SponsorInWorkgroup,
+    can_choose_sponsor,
+    can_create_pilot,
+    can_manage,
+    sponsor_seats,
+)
 
 # What a sponsor may change while the pilot is a draft or approved. Status, sponsor and the
 # timestamps are never taken from input: they move only through the lifecycle.
@@ -89,6 +96,7 @@ def pilot_create(
     sponsor: Person | None = None,
 ) -> Pilot:
     """A new draft pilot; the creator sponsors it unless a portfolio leader names another."""
+    refuse_inactive(by)
     if not can_create_pilot(by):
         raise NotAllowed("Only leaders may set up pilots.")
     _check_dates(planned_start=planned_start, review_date=review_date)
@@ -118,6 +126,7 @@ def pilot_update(*, pilot: Pilot, by, data: dict) -> Pilot:
     """Change the pilot's description and plan while it is a draft or approved. Keys outside
     EDITABLE_FIELDS (status, sponsor, timestamps…) are ignored, never applied."""
     pilot = _locked(pilot)
+    refuse_inactive(by)
     if not can_manage(by, pilot):
         raise NotAllowed("Only the pilot's sponsor may edit it.")
     if pilot.status not in lifecycle.EDITABLE:
@@ -203,6 +212,11 @@ def pilot_start(
         pilot.workgroups.select_related("charter", "supervisor").prefetch_related("memberships")
     )
     _check_charters(workgroups)
+    if sponsor_seats(pilot):  # written around the services, or from before the rule
+        raise SponsorInWorkgroup(
+            "The pilot's sponsor sits in one of its workgroups; a sponsor cannot protect "
+            "themselves. Take them out of the workgroups before the start."
+        )
     seats_take(seats=seats_of(workgroups), at=at)
     pilot.started_at = at
     lifecycle.take(

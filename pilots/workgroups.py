@@ -13,6 +13,7 @@ from core.errors import DomainError, NotAllowed, StateConflict
 from core.fields import fields_check
 from core.outbox import enqueue
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots import lifecycle
 from pilots.models import (
     Charter,
@@ -24,7 +25,12 @@ from pilots.models import (
     Workgroup,
     WorkgroupMember,
 )
-from pilots.permissions import can_manage, can_sign_charter
+from pilots.permissions import (
+    can_confirm_assurance,
+    can_manage,
+    can_sign_charter,
+    check_not_sponsor,
+)
 from pilots.services import seats_take
 
 # Members may join while the pilot runs; ties and initiatives are kept up to date until it ends.
@@ -33,6 +39,7 @@ LIVE = MEMBERS_OPEN | {PilotStatus.REVIEWING}
 
 
 def _require_manager(by, pilot: Pilot, states=lifecycle.EDITABLE, what="change its workgroups"):
+    refuse_inactive(by)
     if not can_manage(by, pilot):
         raise NotAllowed("Only the pilot's sponsor may change its workgroups.")
     if pilot.status not in states:
@@ -45,6 +52,7 @@ def workgroup_create(
 ) -> Workgroup:
     """A new workgroup with its (unsigned) charter, while the pilot is being set up."""
     _require_manager(by, pilot, what="get new workgroups")
+    check_not_sponsor(pilot, supervisor, field="supervisor")
     if pilot.workgroups.filter(name=name).exists():
         raise DomainError(
             "This pilot already has a workgroup of that name.",
@@ -131,6 +139,7 @@ def workgroup_member_add(
     """Add a member; in a running pilot they take a running seat at once (or are refused)."""
     pilot = workgroup.pilot
     _require_manager(by, pilot, MEMBERS_OPEN, what="take new members")
+    check_not_sponsor(pilot, person, field="person")
     if workgroup.memberships.filter(person=person).exists():
         raise DomainError(
             f"{person.full_name} is already a member of {workgroup.name}.",
@@ -219,6 +228,7 @@ def charter_sign(
     at: dt.datetime | None = None,
 ) -> Charter:
     """The supervisor acknowledges all three expectations; nothing less counts as signed."""
+    refuse_inactive(by)
     if not can_sign_charter(by, workgroup):
         raise NotAllowed("Only the workgroup's supervisor may sign its charter.")
     _charter_open(workgroup)
@@ -245,8 +255,11 @@ def charter_confirm_assurance(
     *, workgroup: Workgroup, by, at: dt.datetime | None = None
 ) -> Charter:
     """The sponsor confirms the pilot will not count against the supervisor's performance."""
-    if not can_manage(by, workgroup.pilot):
-        raise NotAllowed("Only the pilot's sponsor may confirm the assurance.")
+    refuse_inactive(by)
+    if not can_confirm_assurance(by, workgroup):
+        raise NotAllowed(
+            "Only the pilot's sponsor may confirm the assurance, and never for themselves."
+        )
     _charter_open(workgroup)
     charter = _charter(workgroup)
     charter.assurance_confirmed_at, charter.assurance_confirmed_by = at or timezone.now(), by

@@ -46,6 +46,11 @@ class OrganisationSettings(models.Model):
     email_sponsor_digest = models.BooleanField(
         "E-mail the weekly sponsor digest", default=True, help_text="On Monday morning."
     )
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Let a sponsor approve their own pilot when no other portfolio leader could "
+        "(a one-leader organisation). The pilot's lifecycle record says it was self-approved.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

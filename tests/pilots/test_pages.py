@@ -73,9 +73,10 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
     # alerts; the evidence section (5): comparison set, settings, its versions, follow-up
     # plan, follow-up waves with their counts; the goals section (1): the goals the pilot
     # serves; the start checklist (2): seats in other running pilots, performance metrics
-    # (none here; with some, one more for the observations in the baseline window). The
-    # member and supervisor pickers read no one: they search as one types.
-    with django_assert_num_queries(27):
+    # (none here; with some, one more for the observations in the baseline window); whether
+    # the organisation allows its sponsor to self-approve (1: the Approve button). The member
+    # and supervisor pickers read no one: they search as one types.
+    with django_assert_num_queries(28):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 
