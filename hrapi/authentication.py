@@ -1,10 +1,12 @@
 """Bearer-token authentication for machine clients. `request.auth` is the ApiClient."""
 
+import datetime
 import functools
 from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import authentication, exceptions
 
 from hrapi.models import ApiClient, ApiToken, hash_token
@@ -31,7 +33,18 @@ def client_of_token(token_hash: str) -> ApiClient | None:
     """The unrevoked client of an unrevoked token (None otherwise), carrying `token_id` and
     `token_last_used_at`. The hash is unique: one row or none."""
     found = list(ApiClient.objects.raw(_token_sql(), [token_hash]))
-    return found[0] if found else None
+    if not found:
+        return None
+    client = found[0]
+    # A raw query's extra column skips the field's converters: SQLite hands back a string or
+    # a naive UTC datetime where PostgreSQL gives an aware one.
+    last_used = client.token_last_used_at
+    if isinstance(last_used, str):
+        last_used = parse_datetime(last_used)
+    if last_used is not None and timezone.is_naive(last_used):
+        last_used = timezone.make_aware(last_used, datetime.UTC)
+    client.token_last_used_at = last_used
+    return client
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
