@@ -15,6 +15,8 @@ class OrgUnitFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
+    # External ids are unique ignoring case, so a lookup by one finds it however it is typed.
+    external_id = django_filters.CharFilter(field_name="external_id", lookup_expr="iexact")
     org_unit_external_id = django_filters.CharFilter(field_name="org_unit__external_id")
     # What integrators type first; the same filter, by the org unit's external_id.
     org_unit = django_filters.CharFilter(field_name="org_unit__external_id")
@@ -25,6 +27,7 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = [
+            "external_id",
             "active",
             "org_unit_external_id",
             "org_unit",
