@@ -4,7 +4,6 @@ moves of an opportunity. Forms only shape input; the services decide what is all
 from django import forms
 
 from coaching.models import ActionKind, EffectUnit
-from core.widgets import DateInput
 from people.models import Person
 
 
@@ -40,7 +39,9 @@ class ActionForm(forms.Form):
         choices=ActionKind.choices, widget=forms.RadioSelect, initial=ActionKind.TASK
     )
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

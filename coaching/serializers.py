@@ -3,6 +3,7 @@ No side effects here; the services decide."""
 
 from rest_framework import serializers
 
+from coaching.filters import MAX_ID
 from coaching.models import (
     ActionKind,
     Cycle,
@@ -12,7 +13,6 @@ from coaching.models import (
     Stage,
 )
 from coaching.services import DONE_AT_FIELD
-from core.filters import MAX_ID
 from people.models import Person
 
 

@@ -2,15 +2,14 @@
 
 from django import forms
 
-from core.widgets import DateInput, OnePassSelect
+from core.widgets import OnePassSelect
 from goals.models import Goal
 from goals.permissions import manageable_units
-from goals.services import EDITABLE_FIELDS
 from metrics.models import MetricDefinition
 from people.forms import PersonField
 from pilots.models import Pilot
 
-DATE = DateInput()
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def goal_label(goal: Goal) -> str:
@@ -41,7 +40,20 @@ class GoalForm(forms.ModelForm):
 
     class Meta:
         model = Goal
-        fields = list(EDITABLE_FIELDS)  # what goal_update may change, no more
+        fields = [
+            "title",
+            "description",
+            "level",
+            "parent",
+            "org_unit",
+            "pilot",
+            "owner",
+            "period_start",
+            "period_end",
+            "metric",
+            "start_value",
+            "target_value",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "org_unit": OnePassSelect,

@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api_writes import ConditionalMixin, require_every_field
 from core.roles import is_hr_admin
 from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
@@ -36,7 +35,6 @@ EXTERNAL_ID = r"[^/]+"
 
 
 class _ExternalIdViewSet(
-    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -51,8 +49,6 @@ class _ExternalIdViewSet(
     ordering_fields = ["external_id", "updated_at"]
     ordering = ["external_id"]
     write_serializer_class = create_serializer_class = None
-    # What a PUT must name: the contract's fields (the key is in the URL).
-    put_fields: tuple[str, ...] = ()
     # (upsert, create, update, deactivate) services, set by each resource
     upsert = create_one = update_one = deactivate = None
 
@@ -70,7 +66,6 @@ class _ExternalIdViewSet(
 
     def update(self, request, *args, **kwargs):
         obj = self.get_object()
-        require_every_field(request, self.put_fields)
         data = self._valid_input(request, partial=kwargs.get("partial", False), instance=obj)
         obj = type(self).update_one(obj, data)
         return Response(self.serializer_class(self.get_queryset().get(pk=obj.pk)).data)
@@ -110,7 +105,6 @@ class OrgUnitViewSet(_ExternalIdViewSet):
     write_serializer_class = OrgUnitUpdateSerializer
     create_serializer_class = OrgUnitCreateSerializer
     filterset_class = OrgUnitFilter
-    put_fields = ("name", "parent_external_id")
     upsert = staticmethod(services.org_units_upsert)
     create_one = staticmethod(lambda data: services.org_unit_create(data=data))
     update_one = staticmethod(lambda obj, data: services.org_unit_update(org_unit=obj, data=data))
@@ -138,7 +132,6 @@ class PersonViewSet(_ExternalIdViewSet):
     write_serializer_class = PersonUpdateSerializer
     create_serializer_class = PersonCreateSerializer
     filterset_class = PersonFilter
-    put_fields = ("full_name", "email", "org_unit_external_id", "manager_external_id", "active")
     ordering_fields = ["external_id", "full_name", "updated_at"]
     upsert = staticmethod(services.people_upsert)
     create_one = staticmethod(lambda data: services.person_create(data=data))

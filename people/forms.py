@@ -12,11 +12,12 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import MAX_ID
 from people import search
 from people.models import Person
 
 TYPED_SUFFIX = "_search"
+# A larger id cannot be a primary key (and would overflow PostgreSQL's bigint).
+MAX_ID = 2**63 - 1
 
 
 def _is_id(text: str) -> bool:

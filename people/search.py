@@ -26,9 +26,7 @@ def label(person: Person) -> str:
     return f"{person.full_name} ({person.external_id})"
 
 
-def suggestions(
-    people: QuerySet[Person], text: str, *, limit: int = SUGGESTIONS, emails: bool = True
-) -> list[Person]:
+def suggestions(people: QuerySet[Person], text: str, *, limit: int = SUGGESTIONS) -> list[Person]:
     """Up to `limit` + 1 active people whose name holds every word typed, or whose external id
     or email starts with the text; an exact external id or email first, then by name. The
     extra row tells the caller there are more. One query with a LIMIT, its cost bounded by
@@ -39,9 +37,8 @@ def suggestions(
     name = Q()
     for term in text.split()[:MAX_TERMS]:
         name &= Q(full_name__icontains=term)
-    # `emails`: whether the viewer may read e-mails; else typing one finds no one (no probing).
-    typed = Q(external_id__istartswith=text) | (Q(email__istartswith=text) if emails else Q())
-    exact = Q(external_id__iexact=text) | (Q(email__iexact=text) if emails else Q())
+    typed = Q(external_id__istartswith=text) | Q(email__istartswith=text)
+    exact = Q(external_id__iexact=text) | Q(email__iexact=text)
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(
         people.active()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.api import InvalidRows
@@ -102,37 +101,13 @@ def _validated(tree: _Tree, rows: list) -> tuple[list[tuple[int, dict]], list[di
             errors += _row_errors(index, "Each row must be a JSON object.")
         elif not serializer.is_valid():
             errors += _row_errors(index, serializer.errors)
-        elif serializer.validated_data["external_id"].lower() in seen:
-            first = seen[serializer.validated_data["external_id"].lower()]
+        elif serializer.validated_data["external_id"] in seen:
+            first = seen[serializer.validated_data["external_id"]]
             errors += _row_errors(index, {"external_id": [f"Also in row {first}."]})
         else:
-            seen[serializer.validated_data["external_id"].lower()] = index
+            seen[serializer.validated_data["external_id"]] = index
             cleaned.append((index, serializer.validated_data))
     return cleaned, errors
-
-
-def _stored(tree: _Tree, cleaned: list) -> tuple[dict, list[dict]]:
-    """The stored rows the batch names, by external_id, in one query matching case-insensitively
-    (the expression index of the unique constraint serves it), and the errors of rows naming a
-    stored key in another case: `e00001` beside `E00001` would be a second person to us and
-    the same one to the HR system. Refused, naming the stored one."""
-    sent = {row["external_id"].lower(): (index, row["external_id"]) for index, row in cleaned}
-    existing, errors = {}, []
-    found = tree.model.objects.annotate(key=Lower("external_id"), ref=F(f"{tree.fk}__external_id"))
-    for obj in found.filter(key__in=sent):
-        index, external_id = sent[obj.key]
-        if external_id == obj.external_id:
-            existing[obj.external_id] = obj
-            continue
-        errors.append(
-            {
-                "index": index,
-                "field": "external_id",
-                "message": f"{tree.model._meta.verbose_name.capitalize()} "
-                f"{obj.external_id!r} exists; external ids are unique ignoring case.",
-            }
-        )
-    return existing, errors
 
 
 def _parents(tree: _Tree, cleaned: list[dict], existing: dict) -> dict[str, str | None]:
@@ -211,15 +186,18 @@ def _on_cycles(graph: dict[str, str | None]) -> set[str]:
 
 def _upsert(tree: _Tree, rows: list, extra_refs: Callable | None = None) -> UpsertResult:
     cleaned, shape_errors = _validated(tree, rows)
-    existing, case_errors = _stored(tree, cleaned)
-    wanted = _parents(tree, cleaned, existing)
-    # Every parent/manager the rows end with, named or kept: a row without the key keeps its
-    # current one, which _link must find too (it set it to None before: a lossy write).
-    refs = set(wanted.values()) - {None} - _named(rows)
+    ids = [row["external_id"] for _, row in cleaned]
+    existing = {
+        obj.external_id: obj
+        for obj in tree.model.objects.filter(external_id__in=ids).annotate(
+            ref=F(f"{tree.fk}__external_id")
+        )
+    }
+    refs = {row.get(tree.ref_field) for _, row in cleaned} - {None} - _named(rows)
     ref_pks = dict(tree.model.objects.filter(external_id__in=refs).values_list("external_id", "pk"))
     extra = extra_refs(cleaned) if extra_refs else ({}, [])
+    wanted = _parents(tree, cleaned, existing)
     errors = shape_errors + _check_references(tree, cleaned, _named(rows), ref_pks) + extra[1]
-    errors += case_errors
     errors += [
         {"index": index, "field": tree.required, "message": "This field is required."}
         for index, row in cleaned
@@ -330,13 +308,11 @@ def _single(upsert: Callable, row: dict) -> None:
 
 
 def _create(model, upsert, data: dict):
-    stored = model.objects.filter(external_id__iexact=data.get("external_id")).first()
-    if stored is not None:
+    if model.objects.filter(external_id=data.get("external_id")).exists():
         raise StateConflict(
-            f"A {model._meta.verbose_name} with external_id {stored.external_id!r} exists "
-            "(external ids are unique ignoring case).",
+            f"A {model._meta.verbose_name} with external_id {data['external_id']!r} exists.",
             code="conflict",
-            fields={"external_id": [f"Already in use by {stored.external_id!r}."]},
+            fields={"external_id": ["Already in use."]},
         )
     _single(upsert, data)
     return model.objects.get(external_id=data["external_id"])
@@ -470,15 +446,6 @@ def _actor_of(by) -> dict:
 def external_id_change(*, obj: Person | OrgUnit, external_id: str) -> None:
     """An identity system renamed the key (SCIM userName or externalId): recorded in history."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    model = type(obj)
-    stored = model.objects.filter(external_id__iexact=external_id).exclude(pk=obj.pk).first()
-    if stored is not None:
-        raise StateConflict(
-            f"A {model._meta.verbose_name} with external_id {stored.external_id!r} exists "
-            "(external ids are unique ignoring case).",
-            code="conflict",
-            fields={"external_id": [f"Already in use by {stored.external_id!r}."]},
-        )
     if obj.external_id != external_id:
         obj.external_id = external_id
         obj.save(update_fields=["external_id", "updated_at"])

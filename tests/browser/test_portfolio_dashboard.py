@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from demo import portfolio as portfolio_demo
-from demo.steps import DemoContext
+from core.demo import DemoContext
 from pilots.models import Approach, CompetingInitiative, Tie
+from portfolio import demo
 from tests.browser.support import login, screenshot
 from tests.portfolio.conftest import make_cycle, make_opportunity, make_pilot, make_workgroup
 
@@ -65,7 +65,7 @@ def portfolio(alice, bob, carol, dan):
                 workgroup=workgroup, name="ERP", time_share_percent=35
             )
         pilots.append(pilot)
-    portfolio_demo.seed(DemoContext(seed=42, people=50, pilots=6, months=9))
+    demo.seed(DemoContext(seed=42, people=50, pilots=6, months=9))
     return pilots
 
 

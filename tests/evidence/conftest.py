@@ -13,8 +13,7 @@ from django.utils import timezone
 from metrics.models import MetricDefinition, Observation, SubjectType
 from people.models import Person
 from pilots import services
-from pilots.models import Charter, Pilot, PilotStatus, Workgroup
-from tests.factories import PersonFactory, PilotFactory, WorkgroupFactory
+from pilots.models import Charter, Pilot, PilotStatus, Workgroup, WorkgroupMember
 
 PRE_WEEKS = 12
 EFFECT = 5.0
@@ -26,25 +25,35 @@ def monday_weeks_ago(weeks: int) -> dt.date:
 
 
 def person(key: str, org) -> Person:
-    return PersonFactory(external_id=key, org_unit=org)
+    return Person.objects.create(
+        external_id=key, full_name=key.title(), email=f"{key.lower()}@example.com", org_unit=org
+    )
 
 
 def pilot_of(sponsor, name: str, status=PilotStatus.APPROVED, start=None) -> Pilot:
-    return PilotFactory(
+    start = start or monday_weeks_ago(10)
+    return Pilot.objects.create(
         name=name,
+        approach="work_redefinition",
+        vision="v",
+        pain_point="p",
+        demonstration_project="d",
         sponsor=sponsor.person,
-        planned_start=start or monday_weeks_ago(10),
+        planned_start=start,
+        review_date=start + dt.timedelta(weeks=26),
         status=status,
     )
 
 
 def group(pilot, name, supervisor: Person, members=()) -> Workgroup:
-    workgroup = WorkgroupFactory(pilot=pilot, name=name, supervisor=supervisor, members=members)
+    workgroup = Workgroup.objects.create(pilot=pilot, name=name, supervisor=supervisor)
     now = timezone.now()
     Charter.objects.create(
         workgroup=workgroup, open_minded=True, risk_tolerant=True, customer_commitment=True,
         signed_at=now, assurance_confirmed_at=now,
     )  # fmt: skip
+    for member in members:
+        WorkgroupMember.objects.create(workgroup=workgroup, person=member)
     return workgroup
 
 

@@ -48,8 +48,8 @@ def test_every_word_typed_must_be_in_the_name(client, bob, carol, dan):
     assert [p["name"] for p in _search(client, "dan  CAR")["results"]] == ["Carol Danvers"]
 
 
-def test_external_ids_and_emails_are_found_by_their_start(client, hilda, carol):
-    client.force_login(hilda)  # e-mails are searched only by those who may read them
+def test_external_ids_and_emails_are_found_by_their_start(client, bob, carol):
+    client.force_login(bob)
     assert [p["external_id"] for p in _search(client, "p-car")["results"]] == ["P-CAROL"]
     assert [p["external_id"] for p in _search(client, "carol@exa")["results"]] == ["P-CAROL"]
     assert _search(client, "example.com")["results"] == []  # the start, not anywhere
