@@ -290,6 +290,26 @@ def install(connection) -> bool:
     return True
 
 
+def uninstall(connection) -> None:
+    """Drop the change-recording triggers: a migration run by hand to an older state (a data
+    migration's test) would otherwise meet triggers naming tables that state lacks."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                "WHERE tgname LIKE 'portfolio_rollup_%%' AND NOT tgisinternal"
+            )
+            for name, table in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON {table}')
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'portfolio_rollup_%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
 def install_after_migrate(sender, using, **kwargs):
     from django.db import connections
 
