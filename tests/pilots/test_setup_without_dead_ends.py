@@ -108,21 +108,23 @@ def test_the_start_checklist_lists_what_is_left_and_start_waits_for_it(
     assert "Start becomes available" in page
 
 
-def test_approval_needs_a_workgroup_and_a_recorded_acknowledgement_when_low(bob, carol, pilot):
+def test_approval_needs_a_workgroup_and_a_recorded_acknowledgement_when_low(
+    alice, bob, carol, pilot
+):
     with pytest.raises(StateConflict, match="at least one workgroup"):
-        services.pilot_approve(pilot=pilot, by=bob)
+        services.pilot_approve(pilot=pilot, by=alice)
     group = make_workgroup(pilot, bob, carol)
     for counterpart in ["Legal", "Finance"]:
         workgroups.tie_add(
             workgroup=group, by=bob, counterpart=counterpart, frequency=4, strength=3
         )
     with pytest.raises(Exception, match="below 50") as caught:
-        services.pilot_approve(pilot=pilot, by=bob)
+        services.pilot_approve(pilot=pilot, by=alice)
     assert caught.value.code == "acknowledgement_required"
-    services.pilot_approve(pilot=pilot, by=bob, acknowledge_low_containment=True)
+    services.pilot_approve(pilot=pilot, by=alice, acknowledge_low_containment=True)
     pilot = Pilot.objects.get(pk=pilot.pk)
     assert pilot.status == PilotStatus.APPROVED and pilot.containment_acknowledged_score < 50
-    assert pilot.containment_acknowledged_by == bob
+    assert pilot.containment_acknowledged_by == alice
     assert "acknowledged" in pilot.transitions.get().reason
 
 

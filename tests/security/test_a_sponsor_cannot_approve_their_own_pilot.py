@@ -7,7 +7,7 @@ import pytest
 from core.errors import NotAllowed
 from pilots import lifecycle, services
 from portfolio.models import OrganisationSettings
-from tests.pilots.conftest import make_pilot
+from tests.pilots.conftest import make_pilot, make_workgroup
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,10 @@ def test_a_portfolio_leader_who_sponsors_cannot_approve_their_own_pilot(alice):
         services.pilot_approve(pilot=pilot, by=alice)
 
 
-def test_another_portfolio_leader_approves_and_is_recorded(alice, bob):
+def test_another_portfolio_leader_approves_and_is_recorded(alice, bob, carol):
     pilot = make_pilot(bob)
-    services.pilot_approve(pilot=pilot, by=alice, reason="Ready")
+    make_workgroup(pilot, bob, carol)
+    services.pilot_approve(pilot=pilot, by=alice, reason="Ready", acknowledge_low_containment=True)
     move = pilot.transitions.get()
     assert (move.by, move.self_approved, move.reason) == (alice, False, "Ready")
 
@@ -62,12 +63,15 @@ def test_the_setting_does_not_help_while_another_portfolio_leader_exists(alice, 
         services.pilot_approve(pilot=pilot, by=bob)
 
 
-def test_a_one_leader_organisation_may_allow_self_approval_and_the_record_says_so(bob):
+def test_a_one_leader_organisation_may_allow_self_approval_and_the_record_says_so(bob, carol):
     pilot = make_pilot(bob)
+    make_workgroup(pilot, bob, carol)
     with pytest.raises(NotAllowed):
         services.pilot_approve(pilot=pilot, by=bob)  # the default: no self-approval
     _allow_self_approval()
-    services.pilot_approve(pilot=pilot, by=bob, reason="Only leader here")
+    services.pilot_approve(
+        pilot=pilot, by=bob, reason="Only leader here", acknowledge_low_containment=True
+    )
     move = pilot.transitions.get()
     assert move.self_approved is True and move.by == bob
     assert move.reason.startswith("Only leader here") and "Self-approved" in move.reason
