@@ -415,17 +415,20 @@ def _baselines_sql() -> str:
     started = "('running','reviewing','scaled','stopped')"
     return f"""
 INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
-  window_start, window_end, frozen_at, version, reason)
+  window_start, window_end, frozen_at, version, reason,
+  metric_direction, metric_aggregation, metric_unit, metric_kind)
 SELECT p.id, w.supervisor_id, o.metric_id, round(avg(o.value), 4), count(*),
-  p.started_at::date - 7 * p.baseline_window_weeks, p.started_at::date - 1, p.started_at, 1, ''
+  p.started_at::date - 7 * p.baseline_window_weeks, p.started_at::date - 1, p.started_at, 1, '',
+  m.direction, m.aggregation, m.unit, m.kind
 FROM pilots_pilot p
 JOIN pilots_workgroup w ON w.pilot_id = p.id
 JOIN metrics_observation o ON o.subject_type = 'person' AND o.subject_id = w.supervisor_id
   AND o.is_current AND o.metric_id <= {PERFORMANCE_METRICS}
   AND o.period_start >= p.started_at::date - 7 * p.baseline_window_weeks
   AND o.period_end < p.started_at::date
+JOIN metrics_metricdefinition m ON m.id = o.metric_id
 WHERE p.status IN {started}
-GROUP BY p.id, w.supervisor_id, o.metric_id"""
+GROUP BY p.id, w.supervisor_id, o.metric_id, m.direction, m.aggregation, m.unit, m.kind"""
 
 
 def load(url: str, scale: Scale, log=None) -> dict[str, float]:
