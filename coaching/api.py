@@ -4,10 +4,10 @@ leaders read; anyone else gets a 404. Machine clients with `pilots:read` read th
 organisation, but never write: a cycle is the supervisor's own record, written in their
 session, so a token (which acts for no supervisor) gets a clear 403."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 

@@ -2,8 +2,8 @@
 reads the effect of the pilots `visible_to` them, a machine client with `pilots:read` any."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

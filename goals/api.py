@@ -3,10 +3,10 @@ filters by org unit and period, the pilots serving each goal, and progress. Mach
 read with `goals:read`; goals are set by people who answer for them, in their own session
 (the rules are in goals/permissions.py)."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 

@@ -5,10 +5,10 @@ A machine client manages its own subscriptions; an HR admin's session manages ev
 The signing secret is in the answer to the POST that creates a subscription, and nowhere after.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 

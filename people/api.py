@@ -5,11 +5,11 @@ directory, HR admins may write. DELETE deactivates (204) and the row stays reada
 `active: false`, so pilots, baselines and history keep pointing at it.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from core.api_writes import ConditionalMixin, require_every_field

@@ -3,7 +3,6 @@ visibility as the pages. Machine clients with `pilots:read` read the whole organ
 never write: a pilot is sponsored, started and stopped by a person who answers for it, and a
 token acts for no one, so its writes get a clear 403."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -12,6 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 

@@ -6,8 +6,8 @@ machine client with `pilots:read` the whole organisation."""
 import calendar
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

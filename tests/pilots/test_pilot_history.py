@@ -186,3 +186,12 @@ def test_the_pilot_page_links_to_its_history(story, bob):
     browser = Client()
     browser.force_login(bob)
     assert f"/pilots/{story.pk}/history/" in browser.get(f"/pilots/{story.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("pilot_id", ["null,null", "abc", "99999999999999999999999"])
+def test_a_pilot_id_that_is_not_a_number_is_a_json_404_not_a_server_error(api, bob, pilot_id):
+    # Found by schemathesis: Django's get_object_or_404 let the int conversion's ValueError out.
+    api.force_authenticate(bob)
+    answer = api.get(f"/api/v1/pilots/{pilot_id}/history/")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
