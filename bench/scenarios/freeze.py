@@ -9,12 +9,14 @@ from bench.scenarios.timing import NotAvailable, timed
 
 RAW_FREEZE = """
 INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
-  window_start, window_end, frozen_at, version, reason)
+  window_start, window_end, frozen_at, version, reason,
+  metric_direction, metric_aggregation, metric_unit, metric_kind)
 SELECT %(pilot)s, s.person_id, md.id,
   round(CASE md.aggregation WHEN 'sum' THEN sum(o.value) WHEN 'mean' THEN avg(o.value)
         ELSE (array_agg(o.value ORDER BY o.period_end DESC, o.period_start DESC, o.id DESC))[1]
         END, 4),
-  count(o.id), %(window_start)s, %(window_end)s, %(frozen_at)s, 1, ''
+  count(o.id), %(window_start)s, %(window_end)s, %(frozen_at)s, 1, '',
+  md.direction, md.aggregation, md.unit, md.kind
 FROM (SELECT DISTINCT supervisor_id AS person_id FROM pilots_workgroup
       WHERE pilot_id = %(pilot)s) s
 CROSS JOIN metrics_metricdefinition md
@@ -22,7 +24,7 @@ LEFT JOIN metrics_observation o ON o.subject_type = 'person' AND o.subject_id = 
   AND o.metric_id = md.id AND o.is_current
   AND o.period_start >= %(window_start)s AND o.period_end <= %(window_end)s
 WHERE md.kind = 'performance'
-GROUP BY s.person_id, md.id, md.aggregation"""
+GROUP BY s.person_id, md.id, md.direction, md.aggregation, md.unit, md.kind"""
 
 
 class _Rollback(Exception):
