@@ -38,7 +38,9 @@ def fill_pilot_form(page, name: str) -> None:
     page.fill("#id_review_date", "2027-06-01")
 
 
-SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+# A function, not an expression: Playwright evaluates a bare expression with eval(), which
+# the pages' CSP (script-src 'self', no 'unsafe-eval') refuses.
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 def htmx_click(page, locator) -> None:

@@ -1,5 +1,6 @@
 """A leader sets up a pilot in the browser, adds a workgroup and a tie; the supervisor signs
-the charter in their own session; the sponsor confirms the assurance, approves and starts."""
+the charter in their own session; the sponsor confirms the assurance, another portfolio
+leader approves, and the sponsor starts."""
 
 import pytest
 
@@ -14,7 +15,9 @@ def _submit(page, name: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_pilot_goes_from_draft_to_running(live_server, browser, page, bob, carol, erin):
+def test_a_pilot_goes_from_draft_to_running(
+    live_server, browser, page, alice, bob, carol, erin
+):
     login(page, live_server, "bob")
     page.goto(f"{live_server.url}/pilots/")
     screenshot(page, "pilots-empty-list")
@@ -66,11 +69,20 @@ def test_a_pilot_goes_from_draft_to_running(live_server, browser, page, bob, car
 
     page.reload()
     _submit(page, "Confirm the assurance for Carol")
+    # The sponsor does not approve their own pilot: another portfolio leader does.
+    assert page.get_by_role("button", name="Approve").count() == 0
+    approver = browser.new_context().new_page()
+    login(approver, live_server, "alice")
+    approver.goto(f"{live_server.url}/pilots/{pilot.pk}/")
     # Self-containment 40/100: approval asks for the acknowledgement first.
-    _submit(page, "Approve")
-    assert page.locator("#status").get_attribute("data-status") == "draft"
-    page.check("[data-acknowledge]")
-    _submit(page, "Approve")
+    _submit(approver, "Approve")
+    assert approver.locator("#status").get_attribute("data-status") == "draft"
+    approver.check("[data-acknowledge]")
+    _submit(approver, "Approve")
+    assert approver.locator("#status").get_attribute("data-status") == "approved"
+    approver.context.close()
+
+    page.reload()
     assert page.locator("#status").get_attribute("data-status") == "approved"
     assert page.locator('[data-check="charters"]').get_attribute("data-ok") == "yes"
     screenshot(page, "pilots-approved")

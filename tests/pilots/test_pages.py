@@ -141,8 +141,21 @@ def test_the_pilot_page_shows_groups_ties_score_and_charter(client, bob, pilot, 
     page = client.get(f"/pilots/{pilot.pk}/").content.decode()
     assert "Finance · daily, strong" in page
     assert "Low self-containment" in page and "Carol" in page and "Erin" in page
-    assert "below 50: ties to other groups" in page
     assert "not signed" in page and "Confirm the assurance for Carol" in page
+
+
+def test_another_leader_approving_a_low_score_is_warned_and_asked_to_acknowledge(
+    client, alice, bob, pilot, workgroup
+):
+    prefix = f"tie{workgroup.pk}"
+    tie = {f"{prefix}-counterpart": "Finance", f"{prefix}-frequency": 4, f"{prefix}-strength": 3}
+    client.force_login(bob)
+    client.post(f"/pilots/workgroups/{workgroup.pk}/ties/", tie)
+    assert 'data-move="approve"' not in client.get(f"/pilots/{pilot.pk}/").content.decode()
+    client.force_login(alice)
+    page = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    assert 'data-move="approve"' in page and "below 50: ties to other groups" in page
+    assert 'name="acknowledge_low_containment"' in page
 
 
 def test_a_bad_tie_is_shown_again_with_its_messages(client, bob, pilot, workgroup):
