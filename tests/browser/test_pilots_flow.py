@@ -15,9 +15,7 @@ def _submit(page, name: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_pilot_goes_from_draft_to_running(
-    live_server, browser, page, alice, bob, carol, erin
-):
+def test_a_pilot_goes_from_draft_to_running(live_server, browser, page, alice, bob, carol, erin):
     login(page, live_server, "bob")
     page.goto(f"{live_server.url}/pilots/")
     screenshot(page, "pilots-empty-list")
