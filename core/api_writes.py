@@ -32,6 +32,19 @@ def _matches(header: str, current: str) -> bool:
     return "*" in tags or current in tags
 
 
+# What the schema tells HR systems about writes to one resource (people, org units).
+PUT_DOC = (
+    "Replaces the record: every contract field must be sent (400 naming the missing ones). "
+    "Send the ETag of your last read as `If-Match` to be refused with 412 if someone changed "
+    "the record since."
+)
+PATCH_DOC = (
+    "Changes only the fields sent; every other field keeps its value (a null clears a field "
+    "that may be empty, such as the manager or the parent). `If-Match` as for PUT: 412 when "
+    "the record changed since your read."
+)
+
+
 class ConditionalMixin:
     """For a ViewSet: `ETag` on GET of one resource and on the answer to PUT/PATCH; `If-Match`
     on PUT/PATCH/DELETE is compared with the resource as it is now (412 when stale).

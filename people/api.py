@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from core.api_writes import ConditionalMixin, require_every_field
+from core.api_writes import PATCH_DOC, PUT_DOC, ConditionalMixin, require_every_field
 from core.roles import is_hr_admin
 from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
@@ -103,6 +103,8 @@ BULK_DOC = (
 
 
 @extend_schema_view(
+    update=extend_schema(description=PUT_DOC),
+    partial_update=extend_schema(description=PATCH_DOC),
     destroy=extend_schema(description="Deactivates the org unit (`active: false`); 204."),
 )
 class OrgUnitViewSet(_ExternalIdViewSet):
@@ -128,6 +130,8 @@ class OrgUnitViewSet(_ExternalIdViewSet):
 
 
 @extend_schema_view(
+    update=extend_schema(description=PUT_DOC),
+    partial_update=extend_schema(description=PATCH_DOC),
     destroy=extend_schema(
         description="Deactivates the person (`active: false`) and keeps their history; 204. "
         "The person stays readable."

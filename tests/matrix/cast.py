@@ -29,7 +29,6 @@ CLIENT_SCOPES = [
     "metrics:read",
     "metrics:write",
     "pilots:read",
-    "pilots:write",
     "scim",
 ]
 

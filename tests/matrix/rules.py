@@ -35,7 +35,6 @@ CLIENTS = [
     "client:metrics:read",
     "client:metrics:write",
     "client:pilots:read",
-    "client:pilots:write",
     "client:scim",
 ]
 PRINCIPALS = HUMANS + CLIENTS
