@@ -44,4 +44,4 @@ bench: $(BIN)/.bench-installed  ## organisation-scale benchmark on PostgreSQL (S
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 var
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm var

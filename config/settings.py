@@ -144,8 +144,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several test threads and the inline Celery tasks share the file; wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server, the worker and beat of `make run` (and the test threads) share the file.
+    # BEGIN IMMEDIATE takes the write lock up front, so a transaction that read first never
+    # fails at once with "database is locked" when it writes (SQLite cannot wait then), and
+    # WAL lets readers go on while one process writes; `timeout` is how long a writer waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
