@@ -45,7 +45,10 @@ class PersonPageFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="_search", label="Name, external id or e-mail")
     org_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.all(), to_field_name="external_id", label="Org unit"
+        queryset=OrgUnit.objects.all(),
+        to_field_name="external_id",
+        label="Org unit",
+        empty_label="Any org unit",
     )
     active = django_filters.ChoiceFilter(
         choices=[("true", "Active"), ("false", "Inactive")],

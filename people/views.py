@@ -16,7 +16,14 @@ from people import search, selectors, services
 from people.filters import PersonPageFilter
 from people.forms import ReasonForm, RoleChangeForm
 from people.models import Person
-from people.permissions import can_list_people, can_manage_people, sees_everyone
+from people.permissions import (
+    activation_refusal,
+    can_list_people,
+    can_manage_people,
+    invite_refusal,
+    role_change_refusal,
+    sees_everyone,
+)
 
 HISTORY_PER_PAGE = 100
 PEOPLE_PER_PAGE = 50
@@ -58,16 +65,22 @@ def _person_for(request, external_id: str) -> Person:
 def person_detail(request, external_id):
     person = _person_for(request, external_id)
     held = set(person.user.groups.values_list("name", flat=True)) if person.user else set()
-    manages = can_manage_people(request.user)
+    user, manages = request.user, can_manage_people(request.user)
+    roles = [
+        (name, label, name in held, role_change_refusal(user, person, name, grant=name not in held))
+        for name, label in GRANTABLE_ROLES.items()
+    ]
     context = {
         "person": person,
         "path": selectors.org_unit_paths([person.org_unit]).get(person.org_unit_id),
-        "roles": [(name, label, name in held) for name, label in GRANTABLE_ROLES.items()],
+        "roles": roles,
         "pilots": selectors.person_pilots(person),
         # The history is HR's (people:history): portfolio leaders read the rest.
         "history": selectors.person_history(person)[:HISTORY_EXCERPT] if manages else None,
         "invitation": person.invitations.select_related("invited_by").first(),
         "manages": manages,
+        "may_invite": invite_refusal(user, person) is None,
+        "activation_refused": activation_refusal(user, person),
         "reason_form": ReasonForm(),
     }
     return render(request, "people/detail.html", context)
