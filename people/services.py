@@ -1,4 +1,6 @@
-"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds.
+"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds;
+and, for HR admins on the people pages, a person's access: invitations to log in, roles,
+deactivation.
 
 An upsert validates every row first and writes nothing if any row is bad (all-or-nothing).
 Rows are keyed by `external_id`; a key missing from a row leaves that value as it is, so a
