@@ -121,3 +121,33 @@ def test_an_unknown_role_is_a_message_not_a_500(client, hilda, mallory):
         "/people/P-MALLORY/roles/", {"role": "superuser", "change": "grant"}, follow=True
     )
     assert page.status_code == 200 and b"Choose one of the roles listed" in page.content
+
+
+def test_the_services_themselves_refuse_anyone_but_an_hr_admin(carol, erin):
+    from core.errors import NotAllowed
+    from people.services import (
+        person_deactivate,
+        person_invite,
+        person_role_grant,
+        person_role_withdraw,
+    )
+
+    person = erin.person
+    for attempt in (
+        lambda: person_role_grant(person=person, role="hr_admin", by=carol),
+        lambda: person_role_withdraw(person=person, role="member", by=carol),
+        lambda: person_invite(person=person, by=carol),
+        lambda: person_deactivate(person=person, by=carol),
+    ):
+        with pytest.raises(NotAllowed):
+            attempt()
+    assert _roles(erin) == {"member"} and Person.objects.get(pk=person.pk).active
+
+
+def test_an_inactive_hr_admin_changes_nothing(hilda, erin):
+    from people.permissions import PersonInactive
+    from people.services import person_role_grant
+
+    Person.objects.filter(pk=hilda.person.pk).update(active=False)
+    with pytest.raises(PersonInactive):
+        person_role_grant(person=erin.person, role="leader", by=hilda)
