@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,6 +56,8 @@ def person_list(request):
 def _person_for(request, external_id: str) -> Person:
     if not can_list_people(request.user):
         raise PermissionDenied
+    if "\x00" in external_id:  # PostgreSQL refuses NUL in text: no one has such an id
+        raise Http404
     people = Person.objects.visible_to(request.user).with_relations()
     return get_object_or_404(people, external_id=external_id)
 
@@ -191,7 +193,7 @@ def person_search(request):
 def person_history(request, external_id):
     if not is_hr_admin(request.user):
         raise PermissionDenied
-    person = get_object_or_404(Person, external_id=external_id)
+    person = _person_for(request, external_id)
     entries = selectors.person_history(person)
     page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "people/history.html", {"person": person, "page": page})

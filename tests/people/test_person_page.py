@@ -45,3 +45,12 @@ def test_the_menu_and_the_home_page_lead_hr_admins_there(client, hilda, carol):
     assert 'href="/people/">People</a>' in home and 'data-role="hr_admin-people"' in home
     client.force_login(carol)
     assert 'href="/people/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/people/%00/", "/people/a%00b/history/", "/people/%F0%9F%98%80/"]
+)
+def test_hostile_paths_are_a_404_not_a_500(client, hilda, path):
+    client.force_login(hilda)
+    assert client.get(path).status_code == 404
+    assert client.post(path.replace("history/", "") + "deactivate/").status_code == 404
