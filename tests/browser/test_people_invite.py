@@ -59,17 +59,20 @@ def test_an_hr_admin_invites_a_supervisor_who_signs_their_charter_on_a_phone(
     (email,) = mail.outbox
     link = re.search(r"(http\S+/accounts/password/reset/\S+/)", email.body).group(1)
     phone.goto(link)
+    _fits(phone, "invited-set-password")
     phone.fill("#id_new_password1", PASSWORD)
     phone.fill("#id_new_password2", PASSWORD)
     phone.get_by_role("button", name="Set the password").click()
     phone.wait_for_load_state("networkidle")
     login(phone, live_server, "P-SAM", PASSWORD)
     phone.goto(f"{live_server.url}{reverse('pilots:charter', args=[newcomer.pk])}")
+    _fits(phone, "invited-charter")
     for box in phone.locator("#sign input[type=checkbox]").all():
         box.check()
     phone.get_by_role("button", name="Sign the charter").click()
     phone.wait_for_load_state("networkidle")
     assert Charter.objects.get(workgroup=newcomer).signed_at is not None
+    screenshot(phone, "invited-charter-signed-390")
     assert phone.console_errors == [] and page.console_errors == []
 
 
