@@ -38,7 +38,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     actor = HistoryActorSerializer(source="*", read_only=True)
     subject = HistorySubjectSerializer(source="*", read_only=True)
     action = serializers.CharField(
-        read_only=True, help_text="created, changed, deleted, frozen or re-baselined."
+        read_only=True,
+        help_text=(
+            "created, changed, deleted, frozen or re-baselined; for a role, granted or withdrawn."
+        ),
     )
     changes = HistoryChangeSerializer(many=True, read_only=True)
     reason = serializers.CharField(read_only=True)

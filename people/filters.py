@@ -1,7 +1,9 @@
-"""Filters for the people and org unit lists (API and pages share them)."""
+"""Filters for the people and org unit lists (API and pages share them; the people page adds a
+search box and choices a person picks from)."""
 
 import django_filters
 
+from people import search
 from people.models import OrgUnit, Person
 
 
@@ -35,3 +37,32 @@ class PersonFilter(django_filters.FilterSet):
             "email",
             "updated_since",
         ]
+
+
+class PersonPageFilter(django_filters.FilterSet):
+    """The /people/ page's filters: what is typed (name, external id, e-mail), an org unit
+    from a list, active or not."""
+
+    q = django_filters.CharFilter(method="_search", label="Name, external id or e-mail")
+    org_unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.all(),
+        to_field_name="external_id",
+        label="Org unit",
+        empty_label="Any org unit",
+    )
+    active = django_filters.ChoiceFilter(
+        choices=[("true", "Active"), ("false", "Inactive")],
+        method="_active",
+        empty_label="Active or not",
+        label="Status",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "org_unit", "active"]
+
+    def _search(self, queryset, name, value):
+        return search.matching(queryset, value)
+
+    def _active(self, queryset, name, value):
+        return queryset.filter(active=value == "true")

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import MAX_ID
+from core.roles import GRANTABLE_ROLES
 from people import search
 from people.models import Person
 
@@ -126,3 +127,21 @@ class PersonField(forms.Field):
                 params={"label": search.label(person)},
             )
         return person
+
+
+class RoleChangeForm(forms.Form):
+    """Grant or withdraw one role on the person page (one small form per role)."""
+
+    role = forms.ChoiceField(choices=list(GRANTABLE_ROLES.items()))
+    change = forms.ChoiceField(choices=[("grant", "Grant"), ("withdraw", "Withdraw")])
+
+
+class ReasonForm(forms.Form):
+    """Why access changes, kept in the person's history."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Why (kept in the history)",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from tree_queries.query import TreeQuerySet
 
 from core.history import History
 
@@ -14,7 +15,10 @@ class OrgUnitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrgUnitQuerySet(models.QuerySet):
+class OrgUnitQuerySet(TreeQuerySet):
+    """The org tree through django-tree-queries (`with_tree_fields()`, `ancestors()`): the
+    `parent` key is the tree's edge, so no column is added."""
+
     def visible_to(self, user):
         """The organisation tree is not secret: every logged-in person may read it."""
         return self if user.is_authenticated else self.none()
@@ -119,3 +123,22 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class Invitation(models.Model):
+    """An HR admin invited a person to log in: one e-mail with a one-time set-password link,
+    sent by a task that claims the row first (`sent_at`), so a repeated delivery sends none."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Invitation of {self.person}"

@@ -92,3 +92,59 @@ def person_fields_for(data: dict, person, *, user, client=None) -> dict:
     if sees_details_of(user, person, client=client):
         return data
     return {**data, **{name: None for name in PERSON_DETAILS if name in data}}
+
+
+# --- managing people and their logins --------------------------------------------------------
+# HR admins manage people: invite them to log in, grant and withdraw roles, deactivate and
+# reactivate. Portfolio leaders read the people pages. Nobody changes their own access: an HR
+# admin who withdrew their own HR admin role, or deactivated themselves, could lock the
+# organisation out, and one who granted themselves a role would need nobody's agreement.
+
+
+def can_list_people(user) -> bool:
+    """The people pages: HR admins, and portfolio leaders read-only."""
+    return sees_everyone(user)
+
+
+def can_manage_people(user) -> bool:
+    from core.roles import is_hr_admin
+
+    return bool(user and user.is_authenticated) and is_hr_admin(user)
+
+
+def _is_self(user, person) -> bool:
+    return person.user_id is not None and person.user_id == user.pk
+
+
+def invite_refusal(user, person) -> str | None:
+    """Why `user` may not invite `person` to log in, or None when they may."""
+    if not can_manage_people(user):
+        return "Only HR admins invite people to log in."
+    if _is_self(user, person):
+        return "You have a login already."
+    return None
+
+
+def role_change_refusal(user, person, role: str, *, grant: bool) -> str | None:
+    """Why `user` may not grant (or withdraw) `role` for `person`, or None when they may."""
+    from core.roles import Role
+
+    if not can_manage_people(user):
+        return "Only HR admins grant and withdraw roles."
+    if _is_self(user, person) and not grant and role == Role.HR_ADMIN:
+        return (
+            "You cannot withdraw your own HR admin role: the organisation could be left "
+            "without one. Ask another HR admin."
+        )
+    if _is_self(user, person):
+        return "Nobody changes their own roles: ask another HR admin."
+    return None
+
+
+def activation_refusal(user, person) -> str | None:
+    """Why `user` may not deactivate or reactivate `person`, or None when they may."""
+    if not can_manage_people(user):
+        return "Only HR admins deactivate and reactivate people."
+    if _is_self(user, person):
+        return "You cannot deactivate or reactivate yourself: ask another HR admin."
+    return None

@@ -36,6 +36,20 @@ def suggestions(
     text = cleaned(text)
     if len(text) < MIN_LENGTH:
         return []
+    return list(
+        matching(people.active(), text, emails=emails)
+        .order_by("rank", "full_name", "id")
+        .only("id", "full_name", "external_id")[: limit + 1]
+    )
+
+
+def matching(people: QuerySet[Person], text: str, *, emails: bool = True) -> QuerySet[Person]:
+    """The people whose name holds every word typed, or whose external id or email starts
+    with the text, annotated with `rank` (0 for an exact external id or email). Text too
+    short to search filters nothing."""
+    text = cleaned(text)
+    if len(text) < MIN_LENGTH:
+        return people.annotate(rank=Value(1, output_field=IntegerField()))
     name = Q()
     for term in text.split()[:MAX_TERMS]:
         name &= Q(full_name__icontains=term)
@@ -43,13 +57,7 @@ def suggestions(
     typed = Q(external_id__istartswith=text) | (Q(email__istartswith=text) if emails else Q())
     exact = Q(external_id__iexact=text) | (Q(email__iexact=text) if emails else Q())
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return list(
-        people.active()
-        .filter(name | typed)
-        .annotate(rank=rank)
-        .order_by("rank", "full_name", "id")
-        .only("id", "full_name", "external_id")[: limit + 1]
-    )
+    return people.filter(name | typed).annotate(rank=rank)
 
 
 def exact_matches(text: str) -> list[Person]:

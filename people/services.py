@@ -1,4 +1,6 @@
-"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds.
+"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds;
+and, for HR admins on the people pages, a person's access: invitations to log in, roles,
+deactivation.
 
 An upsert validates every row first and writes nothing if any row is bad (all-or-nothing).
 Rows are keyed by `external_id`; a key missing from a row leaves that value as it is, so a
@@ -17,10 +19,16 @@ from django.utils import timezone
 
 from core.api import InvalidRows
 from core.errors import DomainError, NotAllowed, StateConflict
-from core.history import acting_as, bulk_update_recorded, record_created
-from core.roles import is_hr_admin
+from core.history import acting_as, bulk_create_recorded, bulk_update_recorded, record_created
+from core.roles import GRANTABLE_ROLES, is_hr_admin
 from core.sessions import sessions_end_for
-from people.models import OrgUnit, Person
+from people.models import Invitation, OrgUnit, Person
+from people.permissions import (
+    activation_refusal,
+    invite_refusal,
+    refuse_inactive,
+    role_change_refusal,
+)
 from people.serializers import BULK_MAX_ROWS, OrgUnitRowSerializer, PersonRowSerializer
 
 logger = logging.getLogger(__name__)
@@ -386,11 +394,25 @@ def _login_follows(person: Person) -> None:
         sessions_end_for(user_id=user.pk)
 
 
+def _check_activation(by, person: Person) -> None:
+    """People pages name who acts; feeds, SCIM and the admin (`by` None) are judged before."""
+    if by is None:
+        return
+    refuse_inactive(by)
+    refused = activation_refusal(by, person)
+    if refused:
+        raise NotAllowed(refused)
+
+
 @transaction.atomic
-def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
+def person_deactivate(
+    *, person: Person, deprovisioned: bool = False, by=None, reason: str = ""
+) -> None:
     """End a person's access within the request: inactive, login disabled, sessions deleted.
     People are never deleted: pilots, baselines and history keep pointing at them. An
-    identity system's delete also sets `deprovisioned_at` (SCIM then answers 404)."""
+    identity system's delete also sets `deprovisioned_at` (SCIM then answers 404). An HR
+    admin on the people pages is `by`, kept in the history with the reason."""
+    _check_activation(by, person)
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     changed = ["active"] if person.active else []
     person.active = False
@@ -398,17 +420,20 @@ def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
         person.deprovisioned_at = timezone.now()
         changed.append("deprovisioned_at")
     if changed:
-        person.save(update_fields=[*changed, "updated_at"])
+        with acting_as(user=by, reason=reason):
+            person.save(update_fields=[*changed, "updated_at"])
     _login_follows(person)
 
 
 @transaction.atomic
-def person_reactivate(*, person: Person) -> None:
+def person_reactivate(*, person: Person, by=None, reason: str = "") -> None:
     """Active again, and so is the linked login (its password unchanged)."""
+    _check_activation(by, person)
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not person.active:
         person.active = True
-        person.save(update_fields=["active", "updated_at"])
+        with acting_as(user=by, reason=reason):
+            person.save(update_fields=["active", "updated_at"])
     _login_follows(person)
 
 
@@ -515,3 +540,173 @@ def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
     if org_unit.active:
         org_unit.active = False
         org_unit.save(update_fields=["active", "updated_at"])
+
+
+# --- access: invitations to log in and roles, from the people pages ---------------------------
+
+
+def _refuse(message: str | None) -> None:
+    if message:
+        raise NotAllowed(message)
+
+
+def _new_login(person: Person):
+    """A login for the person, named after their external id, with no usable password: the
+    invitation's one-time link sets the first one."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    username = person.external_id[:150]
+    if model.objects.filter(username__iexact=username).exists():
+        username = f"{username[:140]}-{person.pk}"
+    user = model(username=username, email=person.email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def person_invite(*, person: Person, by) -> Invitation:
+    """Invite an active person with an e-mail address to log in: their login is made (or
+    kept) and linked through `person_link_user`, and a task e-mails them a one-time link to
+    set their password once this commits."""
+    from core.outbox import enqueue
+
+    refuse_inactive(by)
+    _refuse(invite_refusal(by, person))
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    if not person.active:
+        raise StateConflict(
+            f"{person.full_name} is inactive: reactivate them before inviting them.",
+            code="person_inactive",
+        )
+    if not person.email:
+        raise DomainError(
+            f"{person.full_name} has no e-mail address, so no invitation can reach them. "
+            "Add one in the HR system first.",
+            code="no_email",
+            fields={"email": ["Required to send an invitation."]},
+        )
+    if person.user is None:
+        person = person_link_user(
+            person=person, user=_new_login(person), by=by, reason="invited to log in"
+        )
+    invitation = Invitation.objects.create(person=person, user=person.user, invited_by=by)
+    enqueue("people.tasks.email_invitation", invitation_id=invitation.pk)
+    return invitation
+
+
+def invitation_link(user) -> str:
+    """The one-time set-password link, on SITE_URL (never the request's Host)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.REDEFINE_SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def invitation_email(*, invitation_id: int) -> bool:
+    """Send the invitation once: claim it (`sent_at`), then send; a failed send rolls the
+    claim back for the retry. Nothing goes to someone deactivated or relinked since."""
+    from core.emails import email_send
+
+    claimed = Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("person", "user").get(pk=invitation_id)
+    person, user = invitation.person, invitation.user
+    if not (person.active and user.is_active and person.user_id == user.pk):
+        return False
+    body = (
+        f"Hello {person.full_name},\n\n"
+        "you are invited to log in to Redefine, where your organisation runs its pilots of "
+        "redefining work. Choose your password here:\n\n"
+        f"{invitation_link(user)}\n\n"
+        f"Then log in with the username {user.get_username()}. The link works once."
+    )
+    return email_send(subject="Your Redefine login", body=body, to=[person.email])
+
+
+def _role_group(role: str):
+    from django.contrib.auth.models import Group
+
+    if role not in GRANTABLE_ROLES:
+        raise DomainError(f"Unknown role {role!r}.", code="invalid", fields={"role": ["Unknown."]})
+    return Group.objects.get(name=role)
+
+
+def _role_login(person: Person, role: str, by, *, grant: bool):
+    refuse_inactive(by)
+    group = _role_group(role)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    _refuse(role_change_refusal(by, person, role, grant=grant))
+    if person.user is None:
+        raise StateConflict(
+            f"{person.full_name} has no login yet: invite them to log in first.", code="no_login"
+        )
+    if grant and not person.active:
+        raise StateConflict(
+            f"{person.full_name} is inactive: reactivate them before granting a role.",
+            code="person_inactive",
+        )
+    return person.user, group
+
+
+def _by_hand(user, role: str):
+    from hrapi.models import RoleGrant
+
+    return RoleGrant.objects.filter(user=user, role=role, group__isnull=True)
+
+
+@transaction.atomic
+def person_role_grant(*, person: Person, role: str, by, reason: str = "") -> None:
+    """Grant a role by hand. Recorded as SCIM's grants are, a RoleGrant (here without an
+    access group) with its history row, so the person's history shows who granted it."""
+    from hrapi.models import RoleGrant
+
+    user, group = _role_login(person, role, by, grant=True)
+    with acting_as(user=by, reason=reason):
+        if not _by_hand(user, role).exists():
+            bulk_create_recorded(RoleGrant, [RoleGrant(user=user, role=role)], batch_size=1)
+        user.groups.add(group)
+
+
+@transaction.atomic
+def person_role_withdraw(*, person: Person, role: str, by, reason: str = "") -> None:
+    """Withdraw a role given by hand. A role an access group grants stays with the identity
+    provider's group push: withdrawing it here would come back at its next push."""
+    from hrapi.models import RoleGrant
+
+    user, group = _role_login(person, role, by, grant=False)
+    if not user.groups.filter(pk=group.pk).exists():
+        return
+    granting = sorted(
+        RoleGrant.objects.filter(user=user, role=role, group__isnull=False).values_list(
+            "group__display_name", flat=True
+        )
+    )
+    if granting:
+        raise StateConflict(
+            f"{person.full_name} holds this role through the access group "
+            f"{', '.join(granting)} of your identity provider: remove them from it there.",
+            code="role_from_access_group",
+        )
+    with acting_as(user=by, reason=reason):
+        if not _by_hand(user, role).exists():
+            # Held since before grants were recorded: record it, so its withdrawal has a row.
+            with acting_as(reason="held before role grants were recorded"):
+                bulk_create_recorded(RoleGrant, [RoleGrant(user=user, role=role)], batch_size=1)
+        _by_hand(user, role).delete()  # one history row each
+        user.groups.remove(group)
