@@ -628,14 +628,16 @@ def portfolio_confidence_chart(rows: list[DashboardRow]) -> Chart:
                 "y": [plotly_text(line[0]) for _, line in mine],
                 "x": [line[4] for _, line in mine],
                 "text": [_trend_text(r) for r, _ in mine],
-                "textposition": "outside",
+                # Inside the bar where it fits (a phone's narrow bars), else beside it.
+                "textposition": "auto",
+                "insidetextanchor": "end",
                 "cliponaxis": False,
                 "hovertemplate": "%{y}<br>Confidence %{x:.1f}/10 (%{text})<extra></extra>",
                 "marker": {"color": APPROACH_COLOURS[approach]},
             }
         )
-    layout = _layout(title, "Mean confidence, latest cycles (0–10)", "", barmode="group")
-    layout["xaxis"] |= {"range": [0, 11.5], "dtick": 2}
+    layout = _layout(title, "Mean confidence (0–10)", "", barmode="group")
+    layout["xaxis"] |= {"range": [0, 12], "dtick": 2}
     layout["yaxis"] |= {"autorange": "reversed", "title": {"text": ""}}
     layout["height"] = max(260, 120 + 34 * len(shown))
     layout["margin"]["b"] = 90
