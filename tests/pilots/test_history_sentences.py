@@ -135,3 +135,15 @@ def test_the_api_carries_the_sentence_beside_the_plain_values(api, story, bob):
     assert moved["actor"] == {"type": "user", "name": "bob"}
     assert {"field": "review_date", "label": "Review date", "from": "2027-06-01",
             "to": "2027-07-01"} in moved["changes"]  # fmt: skip
+
+
+def test_a_service_run_outside_a_request_names_who_it_acted_for(client, alice, bob, carol):
+    """A task, a command or the demo calls the services with `by` and no request: the
+    history still names that person, never "the system"."""
+    pilot = make_pilot(bob)
+    make_workgroup(pilot, bob, carol)
+    services.pilot_approve(pilot=pilot, by=alice, reason="Ready", acknowledge_low_containment=True)
+    rows = _read(client, bob, pilot)
+    assert _row(rows, "Alice moved the pilot from Draft to Approved")["why"] == "Ready"
+    assert _row(rows, "Bob created the pilot Claims pilot")["who"] == "Bob"
+    assert not [row for row in rows if row["who"] == "The system"]
