@@ -63,7 +63,7 @@ def test_what_needs_you_fits_a_phone(live_server, phone, waiting, who):
     assert phone.console_errors == []
 
 
-@pytest.mark.parametrize("who", ["carol", "bob"])
+@pytest.mark.parametrize("who", ["carol", "bob", "alice"])
 def test_what_needs_you_at_desktop_width(live_server, page, waiting, who):
     _look(page, live_server, who, 1280)
 
