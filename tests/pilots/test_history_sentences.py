@@ -147,3 +147,11 @@ def test_a_service_run_outside_a_request_names_who_it_acted_for(client, alice, b
     assert _row(rows, "Alice moved the pilot from Draft to Approved")["why"] == "Ready"
     assert _row(rows, "Bob created the pilot Claims pilot")["who"] == "Bob"
     assert not [row for row in rows if row["who"] == "The system"]
+
+
+def test_the_pilot_pages_lifecycle_table_names_people_not_logins(client, story, bob):
+    client.force_login(bob)
+    page = client.get(f"/pilots/{story.pk}/").content.decode()
+    table = page[page.index('id="transitions"') :]
+    table = table[: table.index("</table>")]
+    assert "<td>Alice</td>" in table and "<td>alice</td>" not in table
