@@ -45,6 +45,12 @@ class HistoryEntrySerializer(serializers.Serializer):
     )
     changes = HistoryChangeSerializer(many=True, read_only=True)
     reason = serializers.CharField(read_only=True)
+    summary = serializers.CharField(
+        source="headline",
+        read_only=True,
+        help_text='The entry as one sentence a person reads, e.g. "Carol signed the charter of '
+        'Triage" (names and dates for people; the fields above keep the plain values).',
+    )
 
 
 class HistoryPageSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""The home page that sends each role where it works, and the health probe."""
+"""The home page (what waits for this person, and each role's way in) and the health probe."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -9,12 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import health
+from core.selectors import what_needs_me
 
 
 @login_required
 def home(request):
     person = getattr(request.user, "person", None)
-    return render(request, "core/home.html", {"person": person})
+    context = {"person": person, "sections": what_needs_me(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @require_GET

@@ -13,7 +13,8 @@ from core.errors import DomainError, NotAllowed
 from core.roles import PORTFOLIO_PERMISSION, Role, has_role, sees_portfolio
 from people.models import Person
 from people.permissions import refuse_inactive
-from pilots.models import Pilot, Workgroup
+from pilots.lifecycle import EDITABLE
+from pilots.models import Pilot, PilotStatus, Workgroup
 
 
 def _person_of(user) -> Person | None:
@@ -157,3 +158,40 @@ def require_move(user, pilot: Pilot, name: str, label: str) -> None:
     if name == "approve":
         raise approval_refusal(user, pilot)
     raise NotAllowed(f"Only the pilot's sponsor may {label} it.")
+
+
+# --- the same rules as lists: what waits for a person ---------------------------------------
+
+
+def charters_to_sign(user):
+    """Workgroups whose charter this login may sign (`can_sign_charter`) and has not yet,
+    while the pilot can still be edited."""
+    if _person_of(user) is None:
+        return Workgroup.objects.none()
+    return Workgroup.objects.filter(
+        supervisor__user=user, pilot__status__in=EDITABLE, charter__signed_at__isnull=True
+    )
+
+
+def assurances_to_confirm(user):
+    """Workgroups of the pilots this login sponsors whose assurance waits for them
+    (`can_confirm_assurance`: never for a group the sponsor would supervise)."""
+    if _person_of(user) is None:
+        return Workgroup.objects.none()
+    return Workgroup.objects.filter(
+        pilot__sponsor__user=user,
+        pilot__status__in=EDITABLE,
+        charter__assurance_confirmed_at__isnull=True,
+    ).exclude(supervisor__user=user)
+
+
+def drafts_to_approve(user):
+    """Drafts with a workgroup that this portfolio leader may approve (`can_approve`): another
+    leader's, never their own (self-approval is decided pilot by pilot, on the pilot page)."""
+    if not sees_portfolio(user):
+        return Pilot.objects.none()
+    return (
+        Pilot.objects.visible_to(user)
+        .filter(status=PilotStatus.DRAFT, pk__in=Workgroup.objects.values("pilot_id"))
+        .exclude(sponsor__user=user)
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed, StateConflict
 from core.fields import fields_check
+from core.history import recorded_by
 from hrapi.events import PILOT_ENDED, PILOT_STARTED, publish_event
 from people.models import OrgUnit, Person
 from people.permissions import refuse_inactive
@@ -78,6 +79,7 @@ def _sponsor_for(*, by, sponsor: Person | None) -> Person:
     return sponsor
 
 
+@recorded_by
 @transaction.atomic
 def pilot_create(
     *,
@@ -121,6 +123,7 @@ def pilot_create(
     return pilot
 
 
+@recorded_by
 @transaction.atomic
 def pilot_update(*, pilot: Pilot, by, data: dict) -> Pilot:
     """Change the pilot's description and plan while it is a draft or approved. Keys outside
@@ -152,6 +155,7 @@ def _locked(pilot: Pilot) -> Pilot:
     return pilot
 
 
+@recorded_by
 @transaction.atomic
 def pilot_approve(
     *,
@@ -191,6 +195,7 @@ def pilot_approve(
     return pilot
 
 
+@recorded_by
 @transaction.atomic
 def pilot_start(
     *,
@@ -295,6 +300,7 @@ def _refuse_taken_seats(seats: dict[int, Workgroup]) -> None:
         )
 
 
+@recorded_by
 @transaction.atomic
 def pilot_review(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
     lifecycle.take(_locked(pilot), "review", by=by, at=at or timezone.now(), reason=reason)
@@ -307,6 +313,7 @@ def before_horizon(pilot: Pilot, at: dt.datetime) -> bool:
     return at < pilot.started_at + dt.timedelta(weeks=pilot.patience_horizon_weeks)
 
 
+@recorded_by
 @transaction.atomic
 def pilot_stop(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
     """Stop the pilot. Stopping a started pilot before its patience horizon needs a written
@@ -341,6 +348,7 @@ def _end(pilot: Pilot, move: str, *, by, at: dt.datetime, reason: str, premature
     publish_event(PILOT_ENDED, pilot_id=pilot.pk)
 
 
+@recorded_by
 @transaction.atomic
 def pilot_decide(
     *,

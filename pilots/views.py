@@ -201,8 +201,10 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         "can_decide": manager and pilot.status == PilotStatus.REVIEWING,
         "before_horizon": services.before_horizon(pilot, timezone.now()),
         "workgroup_form": bound.get("workgroup") or WorkgroupForm(),
-        "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
-        "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),
+        "transitions": pilot.transitions.select_related("by__person").order_by("at", "id"),
+        "decisions": pilot.decisions.select_related("decided_by__person").prefetch_related(
+            "spread_to"
+        ),
         "extra_sections": EXTRA_SECTIONS,
     }
     return render(request, "pilots/detail.html", context, status=status)

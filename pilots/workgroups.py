@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed, StateConflict
 from core.fields import fields_check
+from core.history import recorded_by
 from core.outbox import enqueue
 from people.models import Person
 from people.permissions import refuse_inactive
@@ -46,6 +47,7 @@ def _require_manager(by, pilot: Pilot, states=lifecycle.EDITABLE, what="change i
         raise StateConflict(f"A {pilot.status} pilot cannot {what}.", code="invalid_state")
 
 
+@recorded_by
 @transaction.atomic
 def workgroup_create(
     *, pilot: Pilot, by, name: str, supervisor: Person, cadence_days: int = 14
@@ -71,6 +73,7 @@ def _ask_to_sign(workgroup: Workgroup) -> None:
     enqueue("pilots.tasks.email_charter_request", workgroup_id=workgroup.pk)
 
 
+@recorded_by
 @transaction.atomic
 def workgroup_update(
     *,
@@ -125,6 +128,7 @@ def _charter_reset(workgroup: Workgroup) -> None:
     charter.save()
 
 
+@recorded_by
 @transaction.atomic
 def workgroup_remove(*, workgroup: Workgroup, by) -> None:
     """Remove a workgroup, with its members, ties and charter, before the pilot starts."""
@@ -132,6 +136,7 @@ def workgroup_remove(*, workgroup: Workgroup, by) -> None:
     workgroup.delete()
 
 
+@recorded_by
 @transaction.atomic
 def workgroup_member_add(
     *, workgroup: Workgroup, by, person: Person, at: dt.datetime | None = None
@@ -155,6 +160,7 @@ def workgroup_member_add(
     return membership
 
 
+@recorded_by
 @transaction.atomic
 def workgroup_member_remove(*, workgroup: Workgroup, by, person: Person) -> None:
     _require_manager(by, workgroup.pilot, MEMBERS_OPEN, what="lose members")
@@ -163,6 +169,7 @@ def workgroup_member_remove(*, workgroup: Workgroup, by, person: Person) -> None
         RunningAssignment.objects.filter(person=person, workgroup=workgroup).delete()
 
 
+@recorded_by
 @transaction.atomic
 def tie_add(
     *, workgroup: Workgroup, by, counterpart: str, frequency: int, strength: int, note: str = ""
@@ -180,12 +187,14 @@ def tie_add(
     return tie
 
 
+@recorded_by
 @transaction.atomic
 def tie_remove(*, tie: Tie, by) -> None:
     _require_manager(by, tie.workgroup.pilot, LIVE, what="change ties")
     tie.delete()
 
 
+@recorded_by
 @transaction.atomic
 def competing_initiative_add(
     *, workgroup: Workgroup, by, name: str, owner: str = "", time_share_percent: int
@@ -199,6 +208,7 @@ def competing_initiative_add(
     return initiative
 
 
+@recorded_by
 @transaction.atomic
 def competing_initiative_remove(*, initiative: CompetingInitiative, by) -> None:
     _require_manager(by, initiative.workgroup.pilot, LIVE, what="change competing initiatives")
@@ -217,6 +227,7 @@ def _charter_open(workgroup: Workgroup) -> None:
         )
 
 
+@recorded_by
 @transaction.atomic
 def charter_sign(
     *,
@@ -250,6 +261,7 @@ def charter_sign(
     return charter
 
 
+@recorded_by
 @transaction.atomic
 def charter_confirm_assurance(
     *, workgroup: Workgroup, by, at: dt.datetime | None = None

@@ -1,4 +1,4 @@
-"""The five portfolio charts as plain dicts: Plotly traces and layout, plus the table of
+"""The portfolio charts as plain dicts: Plotly traces and layout, plus the table of
 exactly the plotted numbers (the page shows it below the chart and the CSV download is built
 from it, so the three can never disagree). Data come from the rollups via selectors."""
 
@@ -582,3 +582,79 @@ def confidence_chart(pilot: Pilot, workgroups: list[Workgroup]) -> Chart:
     layout["yaxis"] |= {"range": [0, 10.5], "dtick": 2}
     columns = ["workgroup", "cycle", "confidence"]
     return Chart("confidence", title, data, layout, columns, rows)
+
+
+# ---- 7. confidence per pilot: the portfolio's leading indicator ---------------------------
+
+PORTFOLIO_CONFIDENCE_GUIDANCE = (
+    "Each pilot's mean 0–10 supervisor confidence over its latest cycles, with its trend "
+    "against the cycles before: confidence rising while value lags is a reason for "
+    "patience, not for stopping."
+)
+MAX_CONFIDENCE_PILOTS = 30
+
+
+def portfolio_confidence_chart(rows: list[DashboardRow]) -> Chart:
+    """Pilots by mean confidence over their latest cycles (bars, colour = approach), the
+    trend beside each bar; rows need `add_confidence` first. Running pilots first, then by
+    name, at most MAX_CONFIDENCE_PILOTS."""
+    rated = [r for r in rows if r.confidence is not None]
+    rated.sort(key=lambda r: (r.pilot.status != "running", r.pilot.name, r.pilot.pk))
+    shown = rated[:MAX_CONFIDENCE_PILOTS]
+    title = "Pilots: supervisors' confidence over their latest cycles"
+    table = [
+        [
+            r.pilot.name,
+            r.pilot.get_approach_display(),
+            r.pilot.get_status_display(),
+            r.confidence.cycles,
+            r.confidence.latest,
+            r.confidence.before if r.confidence.before is not None else "",
+            r.confidence.trend if r.confidence.trend is not None else "",
+            r.confidence.trend_label,
+        ]
+        for r in shown
+    ]
+    data = []
+    for approach in Approach:
+        mine = [
+            (r, line) for r, line in zip(shown, table, strict=True) if r.pilot.approach == approach
+        ]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": approach.label,
+                "y": [plotly_text(line[0]) for _, line in mine],
+                "x": [line[4] for _, line in mine],
+                "text": [_trend_text(r) for r, _ in mine],
+                # Inside the bar where it fits (a phone's narrow bars), else beside it.
+                "textposition": "auto",
+                "insidetextanchor": "end",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}<br>Confidence %{x:.1f}/10 (%{text})<extra></extra>",
+                "marker": {"color": APPROACH_COLOURS[approach]},
+            }
+        )
+    layout = _layout(title, "Mean confidence (0–10)", "", barmode="group")
+    layout["xaxis"] |= {"range": [0, 12], "dtick": 2}
+    layout["yaxis"] |= {"autorange": "reversed", "title": {"text": ""}}
+    layout["height"] = max(260, 120 + 34 * len(shown))
+    layout["margin"]["b"] = 90
+    columns = [
+        "pilot", "approach", "status", "cycles_read", "mean_confidence_latest",
+        "mean_confidence_before", "trend", "reading",
+    ]  # fmt: skip
+    note = (
+        f"Showing {len(shown)} of {len(rated)} pilots with confidence: running ones first."
+        if len(shown) < len(rated)
+        else ""
+    )
+    return Chart("confidence", title, data, layout, columns, table, note)
+
+
+def _trend_text(row: DashboardRow) -> str:
+    trend = row.confidence.trend
+    if trend is None:
+        return "first cycles"
+    return f"{row.confidence.trend_label} {trend:+.1f}"

@@ -30,7 +30,8 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
         "Pilot", "Approach", "Status", "Sponsor", "Org unit", "People", "Weeks run",
         "Patience horizon (weeks)", f"Value created ({currency})",
         f"Efficiency gains ({currency})", "Efficiency hours", "Cycles", "Baselines",
-        "Self-containment (0-100)", "Risk flags",
+        "Self-containment (0-100)", "Confidence, latest cycles (0-10)", "Confidence trend",
+        "Risk flags",
     ]  # fmt: skip
     body = [
         [
@@ -48,11 +49,20 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
             r.cadence_label,
             r.baseline_label,
             r.self_containment,
+            r.confidence.latest if r.confidence else "",
+            _trend(r),
             "; ".join(FLAG_LABELS[f] for f in r.flags),
         ]
         for r in rows
     ]
     return header, body
+
+
+def _trend(row: DashboardRow) -> str:
+    if row.confidence is None:
+        return ""
+    trend = row.confidence.trend
+    return row.confidence.trend_label + ("" if trend is None else f" {trend:+.1f}")
 
 
 def dashboard_xlsx(rows: list[DashboardRow]) -> HttpResponse:

@@ -23,6 +23,7 @@ from portfolio.selectors import (
     FLAG_LABELS,
     FLAT_SHARE,
     NEAR_STOP_MIN_WEEKS,
+    add_confidence,
     add_workgroup_health,
     dashboard_rows,
     summarise,
@@ -45,10 +46,12 @@ def _filtered(request) -> PilotFilter:
 
 
 def _portfolio_charts(rows, settings) -> dict[str, charts.Chart]:
+    add_confidence(rows)  # one query for every row, the page's and the CSV's alike
     return {
         "scatter": charts.portfolio_scatter_chart(rows, settings=settings),
         "approaches": charts.approach_comparison_chart(rows, settings=settings),
         "strategic-share": approach_strategic_chart([row.pilot for row in rows]),
+        "confidence": charts.portfolio_confidence_chart(rows),
     }
 
 
@@ -74,6 +77,7 @@ def dashboard(request):
         "settings": settings,
         "flag_labels": FLAG_LABELS,
         "query": filters.urlencode(),
+        "confidence_guidance": charts.PORTFOLIO_CONFIDENCE_GUIDANCE,
         "can_edit_settings": sees_portfolio(request.user) or is_hr_admin(request.user),
     }
     return render(request, "portfolio/dashboard.html", context)
@@ -81,7 +85,7 @@ def dashboard(request):
 
 @login_required
 def dashboard_chart_csv(request, key, fmt="csv"):
-    if key not in ("scatter", "approaches", "strategic-share"):
+    if key not in ("scatter", "approaches", "strategic-share", "confidence"):
         raise Http404("No such chart.")
     settings = OrganisationSettings.load()
     rows = dashboard_rows(_filtered(request).qs, settings=settings)
@@ -92,6 +96,7 @@ def dashboard_chart_csv(request, key, fmt="csv"):
 def dashboard_export(request):
     rows = dashboard_rows(_filtered(request).qs)
     add_workgroup_health(rows)
+    add_confidence(rows)
     return dashboard_xlsx(rows)
 
 
