@@ -33,9 +33,9 @@ def _role_grant_records(person: Person, names: Names) -> list:
 def _role_entry(record, names: Names) -> Entry:
     """A grant (created) or a withdrawal (deleted) of a role, and through which access
     group when an identity provider's group push made it."""
-    from core.audit import _actor
+    from core.audit import actor_of
 
-    actor_type, actor = _actor(record, names)
+    actor_type, actor, actor_label = actor_of(record, names)
     role = GRANTABLE_ROLES.get(record.role, record.role)
     source = f" through the access group {record.group.display_name}" if record.group else ""
     return Entry(
@@ -47,6 +47,7 @@ def _role_entry(record, names: Names) -> Entry:
         subject=f"{role} role{source}",
         action="granted" if record.history_type == "+" else "withdrawn",
         reason=record.history_change_reason or "",
+        actor_label=actor_label,
     )
 
 
