@@ -288,8 +288,9 @@ CROSS JOIN LATERAL (SELECT
         (
             "pilot transitions",
             f"""
-INSERT INTO pilots_pilottransition (pilot_id, from_status, to_status, by_id, at, reason)
-SELECT p.id, t.f, t.t, NULL, p.planned_start - t.days_before, ''
+INSERT INTO pilots_pilottransition (pilot_id, from_status, to_status, by_id, at, reason,
+  self_approved)
+SELECT p.id, t.f, t.t, NULL, p.planned_start - t.days_before, '', false
 FROM pilots_pilot p
 CROSS JOIN (VALUES ('draft','approved',14), ('approved','running',0)) t(f, t, days_before)
 WHERE p.status <> 'draft' AND (t.t = 'approved' OR p.status IN {started})""",

@@ -114,5 +114,6 @@ def test_pg_dump_restored_with_pg_restore_into_a_fresh_database_has_every_row(
         original, restored = _table_counts(source), _table_counts(restored_db)
     finally:
         _run(["dropdb", "-h", host, "-U", user, "--if-exists", restored_db])
-    assert original["pilots_pilot"] == 2 and original["metrics_baseline"] == 2
+    # The cast's two sides: each a running pilot with its baseline, and a draft.
+    assert original["pilots_pilot"] == 4 and original["metrics_baseline"] == 2
     assert restored == original
