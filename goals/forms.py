@@ -7,7 +7,7 @@ from goals.models import Goal
 from goals.permissions import manageable_units
 from goals.services import EDITABLE_FIELDS
 from metrics.models import MetricDefinition
-from people.forms import PersonField
+from people.forms import OrgUnitChoiceField, PersonField
 from pilots.models import Pilot
 
 DATE = DateInput()
@@ -42,9 +42,9 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = list(EDITABLE_FIELDS)  # what goal_update may change, no more
+        field_classes = {"org_unit": OrgUnitChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "org_unit": OnePassSelect,
             "pilot": OnePassSelect,
             "metric": OnePassSelect,
             "period_start": DATE,

@@ -4,6 +4,7 @@ search box and choices a person picks from)."""
 import django_filters
 
 from people import search
+from people.forms import OrgUnitChoiceField
 from people.models import OrgUnit, Person
 
 
@@ -39,12 +40,16 @@ class PersonFilter(django_filters.FilterSet):
         ]
 
 
+class OrgUnitFilterField(django_filters.ModelChoiceFilter):
+    field_class = OrgUnitChoiceField
+
+
 class PersonPageFilter(django_filters.FilterSet):
     """The /people/ page's filters: what is typed (name, external id, e-mail), an org unit
     from a list, active or not."""
 
     q = django_filters.CharFilter(method="_search", label="Name, external id or e-mail")
-    org_unit = django_filters.ModelChoiceFilter(
+    org_unit = OrgUnitFilterField(
         queryset=OrgUnit.objects.all(),
         to_field_name="external_id",
         label="Org unit",

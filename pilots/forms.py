@@ -2,10 +2,10 @@
 
 from django import forms
 
-from core.widgets import DateInput, OnePassSelect
+from core.widgets import DateInput
 from goals.forms import GoalsField, servable_goals
 from goals.models import Goal
-from people.forms import PersonField
+from people.forms import OrgUnitChoiceField, OrgUnitMultipleChoiceField, PersonField
 from people.models import OrgUnit
 from pilots.models import (
     CompetingInitiative,
@@ -37,8 +37,8 @@ class PilotForm(forms.ModelForm):
     class Meta:
         model = Pilot
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"org_unit": OrgUnitChoiceField}
         widgets = {
-            "org_unit": OnePassSelect,
             "vision": forms.Textarea(attrs={"rows": 3}),
             "pain_point": forms.Textarea(attrs={"rows": 3}),
             "demonstration_project": forms.Textarea(attrs={"rows": 3}),
@@ -67,7 +67,7 @@ class PilotForm(forms.ModelForm):
             self.initial["goals"] = list(self.instance.goals.values_list("pk", flat=True))
         if not choose_sponsor or self.instance.pk:
             del self.fields["sponsor"]  # the sponsor is set once, at creation
-        self.fields["org_unit"].queryset = OrgUnit.objects.order_by("name")
+        self.fields["org_unit"].queryset = OrgUnit.objects.all()
 
     def clean(self):
         data = super().clean()
@@ -147,8 +147,8 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     lessons_learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     capabilities_built = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    spread_to = forms.ModelMultipleChoiceField(
-        queryset=OrgUnit.objects.order_by("name"),
+    spread_to = OrgUnitMultipleChoiceField(
+        queryset=OrgUnit.objects.all(),
         required=False,
         help_text="For “scale”: the org units the new way of working should spread to.",
     )
