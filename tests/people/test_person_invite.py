@@ -55,7 +55,8 @@ def test_an_invitation_sends_one_email_whose_link_sets_a_password_and_logs_in(
 
     nora = Client()
     form = nora.get(LINK.search(message.body).group(1), follow=True)
-    assert b"Choose a new password" in form.content
+    page = form.content.decode()  # a first password, not a reset: welcomed, told the username
+    assert "Welcome to Redefine, Nora New" in page and "<strong>P-NEW</strong>" in page
     done = nora.post(
         form.redirect_chain[-1][0],
         {"new_password1": "a long new passphrase 42", "new_password2": "a long new passphrase 42"},
