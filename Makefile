@@ -22,8 +22,8 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 run: $(BIN)/.installed  ## install, migrate, seed the demo, serve on http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	CELERY_BROKER_URL=filesystem:// PATH="$(CURDIR)/$(BIN):$$PATH" \
-		$(BIN)/honcho start --procfile Procfile --port $(PORT)
+	CELERY_BROKER_URL=filesystem:// SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 test: $(BIN)/.installed  ## lint, format check, Django checks and the whole test suite
 	$(BIN)/ruff check .
