@@ -25,6 +25,15 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_TRIGGERS = {  # portfolio.triggers.PG_TRIGGERS, without importing Django here
+    "portfolio_rollup_observation_insert": "metrics_observation",
+    "portfolio_rollup_observation_update": "metrics_observation",
+    "portfolio_rollup_cycle": "coaching_cycle",
+    "portfolio_rollup_opportunity": "coaching_opportunity",
+    "portfolio_rollup_pilot": "pilots_pilot",
+    "portfolio_rollup_workgroup": "pilots_workgroup",
+    "portfolio_rollup_member": "pilots_workgroupmember",
+}
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 SEED = 20261124
 # The demo's "today": periods end before it, pilots started before it.
@@ -80,12 +89,13 @@ class Scale:
 
 
 SCALES = {
+    "xl": Scale("xl", 100_000, 5_000, 20_000, 50_000_000, 1_000_000),
     "full": Scale("full", 10_000, 500, 2_000, 5_000_000, 100_000),
     "small": Scale("small", 100, 5, 20, 50_000, 1_000),
     "tiny": Scale("tiny", 40, 3, 8, 20_000, 200),  # history long enough for baselines
 }
 # The smaller organisation each scale is compared with for constant query counts / flat p50.
-REFERENCE = {"full": "small", "small": "tiny", "tiny": "tiny"}
+REFERENCE = {"xl": "full", "full": "small", "small": "tiny", "tiny": "tiny"}
 
 
 class NotPostgres(SystemExit):
@@ -278,8 +288,9 @@ CROSS JOIN LATERAL (SELECT
         (
             "pilot transitions",
             f"""
-INSERT INTO pilots_pilottransition (pilot_id, from_status, to_status, by_id, at, reason)
-SELECT p.id, t.f, t.t, NULL, p.planned_start - t.days_before, ''
+INSERT INTO pilots_pilottransition (pilot_id, from_status, to_status, by_id, at, reason,
+  self_approved)
+SELECT p.id, t.f, t.t, NULL, p.planned_start - t.days_before, '', false
 FROM pilots_pilot p
 CROSS JOIN (VALUES ('draft','approved',14), ('approved','running',0)) t(f, t, days_before)
 WHERE p.status <> 'draft' AND (t.t = 'approved' OR p.status IN {started})""",
@@ -415,20 +426,20 @@ def _baselines_sql() -> str:
     started = "('running','reviewing','scaled','stopped')"
     return f"""
 INSERT INTO metrics_baseline (pilot_id, person_id, metric_id, value, observation_count,
-  window_start, window_end, frozen_at, version, reason,
-  metric_direction, metric_aggregation, metric_unit, metric_kind)
+  window_start, window_end, frozen_at, version, reason, metric_direction, metric_aggregation,
+  metric_unit, metric_kind)
 SELECT p.id, w.supervisor_id, o.metric_id, round(avg(o.value), 4), count(*),
   p.started_at::date - 7 * p.baseline_window_weeks, p.started_at::date - 1, p.started_at, 1, '',
-  m.direction, m.aggregation, m.unit, m.kind
+  md.direction, md.aggregation, md.unit, md.kind
 FROM pilots_pilot p
 JOIN pilots_workgroup w ON w.pilot_id = p.id
 JOIN metrics_observation o ON o.subject_type = 'person' AND o.subject_id = w.supervisor_id
   AND o.is_current AND o.metric_id <= {PERFORMANCE_METRICS}
   AND o.period_start >= p.started_at::date - 7 * p.baseline_window_weeks
   AND o.period_end < p.started_at::date
-JOIN metrics_metricdefinition m ON m.id = o.metric_id
+JOIN metrics_metricdefinition md ON md.id = o.metric_id
 WHERE p.status IN {started}
-GROUP BY p.id, w.supervisor_id, o.metric_id, m.direction, m.aggregation, m.unit, m.kind"""
+GROUP BY p.id, w.supervisor_id, o.metric_id, md.id"""
 
 
 def load(url: str, scale: Scale, log=None) -> dict[str, float]:
@@ -440,6 +451,10 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
         cur.execute("SET maintenance_work_mem = '256MB'")
         cur.execute("SET work_mem = '64MB'")
         recreate = [sql for table in BIG_TABLES for sql in _drop_secondary(cur, table)]
+        # The rollup change triggers would record millions of stale cells: the load is
+        # followed by one full rebuild instead (the 'all' change row below).
+        for trigger, table in PG_TRIGGERS.items():
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         started = time.perf_counter()
         _copy_org(cur, scale)
         timings["org units and people (COPY)"] = time.perf_counter() - started
@@ -470,6 +485,12 @@ def load(url: str, scale: Scale, log=None) -> dict[str, float]:
                 cur.execute(
                     f"SELECT setval(%s, coalesce((SELECT max(id) FROM {table}), 1))", [sequence]
                 )
+        conn.commit()
+        # After the commit: deferred foreign-key checks are pending until then.
+        for trigger, table in PG_TRIGGERS.items():
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        cur.execute("DELETE FROM portfolio_rollupchange")
+        cur.execute("INSERT INTO portfolio_rollupchange (kind) VALUES ('all')")
         conn.commit()
     started = time.perf_counter()
     with _connect(url, autocommit=True) as conn:

@@ -12,6 +12,7 @@ itself cannot run (no PostgreSQL, a scenario crashed).
 import argparse
 import json
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from bench.scenarios.timing import summary
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
-RUNS = {"full": 7, "small": 3, "tiny": 3}
+RUNS = {"xl": 5, "full": 7, "small": 3, "tiny": 3}
 P50_ROUNDS = 4
 
 
@@ -70,9 +71,11 @@ def _pool(results: list[dict]) -> dict:
         return failed[0]
     pooled = {"status": "ok", "rounds": len(results)}
     pooled["observation_rows"] = results[-1]["observation_rows"]
-    for key in ("first_page", "deep_page"):
+    for key in ("first_page", "deep_page", "slowest_ordering"):
         if all(key in r for r in results):
             pooled[key] = summary([x for r in results for x in r[key]["samples_ms"]])
+    if "slowest_ordering" in pooled:
+        pooled["slowest_ordering"]["path"] = results[-1]["slowest_ordering"]["path"]
     return pooled
 
 
@@ -119,6 +122,24 @@ def rows_dashboard(r):
             "≤ 0.25×",
             ratio is not None and ratio <= 0.25,
             f"{r['pilots']} pilots; rollup refresh {r['refresh_ms']:.0f} ms",
+        )
+    ]
+
+
+def rows_rollups(r):
+    ratio = _ratio(r["incremental"]["median_ms"], r["full"]["median_ms"])
+    return [
+        _row(
+            "1b rollup refresh after a 10k-row ingest",
+            "incremental refresh " + _ms(r["incremental"]),
+            r["incremental"],
+            "full rebuild " + _ms(r["full"]),
+            r["full"],
+            ratio,
+            "≤ 0.05×, equal to the rebuild",
+            ratio is not None and ratio <= 0.05 and r["equal_to_full_rebuild"],
+            f"{r['rows_per_ingest']:,} outcome rows per ingest; cells recomputed "
+            f"{r['cells_per_refresh']}; equal to a full rebuild: {r['equal_to_full_rebuild']}",
         )
     ]
 
@@ -170,7 +191,23 @@ def rows_chart(r):
 def _floor_row(r, figure):
     if "api_floor" not in r:
         return []
-    return [
+    rows = []
+    if "bare_drf" in r:
+        ratio = _ratio(r["api_floor"]["median_ms"], r["bare_drf"]["median_ms"])
+        rows.append(
+            _row(
+                "2 API fixed cost",
+                "authenticated 404 (token, scope, throttle, one query) " + _ms(r["api_floor"]),
+                r["api_floor"],
+                "bare DRF view, no authentication, same 404 and client " + _ms(r["bare_drf"]),
+                r["bare_drf"],
+                ratio,
+                "≤ 1.5×",
+                ratio is not None and ratio <= 1.5,
+                "each sample the mean of 20 requests, the three taking turns",
+            )
+        )
+    return rows + [
         _row(
             "2 value-vs-efficiency",
             figure,
@@ -300,10 +337,12 @@ def rows_lists(big, small, big_scale, small_scale):
 
 def rows_p50(big, small, rounds):
     rows = []
-    for key in ("first_page", "deep_page"):
+    for key in ("first_page", "deep_page", "slowest_ordering"):
         if key in big and key in small:
             ratio = _ratio(big[key]["median_ms"], small[key]["median_ms"])
             label = key.replace("_", " ") + f" ({rounds} alternating rounds)"
+            if key == "slowest_ordering":
+                label = f"slowest allowed ordering {big[key]['path']} ({rounds} rounds)"
             rows.append(
                 _row(
                     "5 observations list p50",
@@ -360,12 +399,13 @@ def build_rows(main: dict, reference: dict, scale: str) -> list[dict]:
     rows = []
     builders = {
         "dashboard": rows_dashboard,
+        "rollups": rows_rollups,
         "chart": rows_chart,
         "ingest": rows_ingest,
         "freeze": rows_freeze,
         "effect": rows_effect,
     }
-    for name in ("dashboard", "chart", "ingest", "freeze", "effect"):
+    for name in ("dashboard", "rollups", "chart", "ingest", "freeze", "effect"):
         result = main.get(name, {"status": "not run"})
         ok = result.get("status") == "ok"
         rows += builders[name](result) if ok else _unavailable(name, result)
@@ -420,6 +460,8 @@ def markdown(report: dict) -> str:
         "",
         "    make bench                 # full scale → bench/results.json, bench/RESULTS.md",
         "    make bench SCALE=small     # 1/100 → bench/out/ (what CI runs)",
+        "    make bench SCALE=xl        # 10× full → bench/results_xl.json, bench/RESULTS_xl.md",
+        "                               # (about 14 GB of database; check df first)",
         "    .venv/bin/python -m bench.run --scale full --reuse   # keep generated databases",
         "",
         "Raw measurements (every run's median, min, max, quartiles, query counts per endpoint)"
@@ -428,9 +470,65 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+GROWTH_SOURCES = {
+    "small": OUT / "results_small.json",
+    "full": BENCH / "results.json",
+    "xl": BENCH / "results_xl.json",
+}
+
+
+def _figure(value):
+    if isinstance(value, dict):
+        return value.get("median_ms")
+    return value if isinstance(value, int | float) else None
+
+
+def growth_markdown() -> str:
+    """Each row's figure at small, full and xl (whichever runs exist), and xl ÷ full."""
+    reports = {}
+    for name, path in GROWTH_SOURCES.items():
+        if path.exists():
+            reports[name] = json.loads(path.read_text())
+    if "full" not in reports:
+        return ""
+    lines = [
+        "",
+        "## Growth with the organisation",
+        "",
+        "Each figure (ms, or rows/s for ingest) at each scale that has been run; "
+        + ", ".join(f"{n} run {r['finished_at']}" for n, r in reports.items())
+        + ".",
+        "",
+        "| Scenario | Figure | small | full | xl | xl ÷ full |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def keyed(report):
+        seen, out = {}, {}
+        for row in report["rows"]:
+            n = seen[row["scenario"]] = seen.get(row["scenario"], 0) + 1
+            out[(row["scenario"], n)] = row
+        return out
+
+    by_scale = {name: keyed(r) for name, r in reports.items()}
+    for key, row in by_scale["full"].items():
+        cells = []
+        for name in ("small", "full", "xl"):
+            other = by_scale.get(name, {}).get(key)
+            cells.append(_figure(other["value"]) if other else None)
+        label = re.sub(r"\s*[\d,.]+\s*(ms|rows/s|KB)\b.*", "", row["figure"]) or row["figure"]
+        ratio = _ratio(cells[2], cells[1])
+        shown = ["–" if c is None else f"{c:,.1f}" for c in cells]
+        lines.append(
+            f"| {key[0]} | {label} | {' | '.join(shown)} | "
+            f"{'–' if ratio is None else f'{ratio}×'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=["small", "full"], default="small")
+    parser.add_argument("--scale", choices=["small", "full", "xl"], default="small")
     parser.add_argument("--reuse", action="store_true", help="keep existing bench databases")
     parser.add_argument("--runs", type=int)
     args = parser.parse_args(argv)
@@ -467,13 +565,12 @@ def main(argv=None) -> int:
         "rows": build_rows(main_results, reference_results, scale),
         "measurements": {"main": main_results, "reference": reference_results},
     }
-    json_path, md_path = (
-        (BENCH / "results.json", BENCH / "RESULTS.md")
-        if scale == "full"
-        else (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md")
-    )
+    json_path, md_path = {
+        "full": (BENCH / "results.json", BENCH / "RESULTS.md"),
+        "xl": (BENCH / "results_xl.json", BENCH / "RESULTS_xl.md"),
+    }.get(scale, (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md"))
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    md_path.write_text(markdown(report))
+    md_path.write_text(markdown(report) + growth_markdown())
     print(md_path.read_text())
     crashed = [r for r in report["rows"] if r["figure"] == "error"]
     return 1 if crashed else 0

@@ -7,29 +7,18 @@ may be deleted (for instance to let the daily task send it again)."""
 from django.contrib import admin
 
 from coaching.models import Cycle, CycleAction, Opportunity, Reminder
+from core.admin import ReadOnly
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class CycleActionInline(admin.TabularInline):
+class CycleActionInline(ReadOnly, admin.TabularInline):
     model = CycleAction
     fields = ["description", "kind", "owner", "due_date", "done", "created_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Cycle)
-class CycleAdmin(ReadOnlyAdmin):
+class CycleAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "number", "stage", "started_at", "adaptation_done_at", "confidence"]
     list_filter = ["stage", "workgroup__pilot__status", "workgroup__pilot"]
     search_fields = ["workgroup__name", "workgroup__pilot__name", "learned", "changes_next"]
@@ -37,23 +26,17 @@ class CycleAdmin(ReadOnlyAdmin):
     date_hierarchy = "started_at"
     inlines = [CycleActionInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CycleAction)
-class CycleActionAdmin(ReadOnlyAdmin):
+class CycleActionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["description", "kind", "cycle", "owner", "due_date", "done"]
     list_filter = ["kind", "done"]
     search_fields = ["description", "cycle__workgroup__name"]
     list_select_related = ["cycle__workgroup", "owner"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Opportunity)
-class OpportunityAdmin(ReadOnlyAdmin):
+class OpportunityAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "title",
         "workgroup",
@@ -70,14 +53,15 @@ class OpportunityAdmin(ReadOnlyAdmin):
     list_select_related = ["workgroup"]
     date_hierarchy = "found_at"
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["kind", "recipient", "workgroup", "for_date", "emailed_at"]
     list_filter = ["kind", "for_date"]
     search_fields = ["recipient__full_name", "workgroup__name", "message"]
     list_select_related = ["recipient", "workgroup"]
     date_hierarchy = "for_date"
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a reminder lets the daily task send it again.
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)

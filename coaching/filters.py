@@ -1,19 +1,9 @@
 """Filters for the cycle and opportunity lists of the API."""
 
 import django_filters
-from django import forms
 
 from coaching.models import Cycle, Opportunity, OpportunityStatus, Stage
-
-# The largest primary key a database column holds: larger ids are a 400, not an overflow.
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+from core.filters import IdFilter
 
 
 class CycleFilter(django_filters.FilterSet):

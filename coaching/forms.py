@@ -4,6 +4,7 @@ moves of an opportunity. Forms only shape input; the services decide what is all
 from django import forms
 
 from coaching.models import ActionKind, EffectUnit
+from core.widgets import DateInput
 from people.models import Person
 
 
@@ -39,9 +40,7 @@ class ActionForm(forms.Form):
         choices=ActionKind.choices, widget=forms.RadioSelect, initial=ActionKind.TASK
     )
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
-    )
+    due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

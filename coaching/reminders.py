@@ -6,23 +6,48 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.cadence import days_since, week_start
 from coaching.models import Cycle, Opportunity, Reminder, ReminderKind, Stage
 from coaching.selectors import overdue_workgroups
+from core.emails import email_send
 from pilots.models import Pilot, PilotStatus, Workgroup
 
 
-def _overdue_message(workgroup: Workgroup, today: date) -> str:
+def _overdue_message(workgroup: Workgroup, today: date, open_cycles: dict) -> str:
+    """What is late, and the one thing to do next with its link: carry on the open cycle,
+    or start the next one."""
     since = days_since(workgroup.cadence_from, today)
     what = "the last cycle started" if workgroup.last_cycle_at else "the pilot started"
+    cycle = open_cycles.get(workgroup.pk)
+    if cycle:
+        action = (
+            f"Next: carry on cycle {cycle.number}, now at “{cycle.get_stage_display()}”: "
+            + _site_url(reverse("coaching:cycle", args=[cycle.pk]))
+        )
+    else:
+        action = "Next: start a cycle: " + _site_url(
+            reverse("coaching:cycle_start", args=[workgroup.pk])
+        )
     return (
         f"{workgroup.name} ({workgroup.pilot.name}) is due a coaching cycle: {since} days since "
-        f"{what}, against a cadence of {workgroup.cadence_days} days."
+        f"{what}, against a cadence of {workgroup.cadence_days} days.\n\n{action}"
     )
+
+
+def _site_url(path: str) -> str:
+    return settings.REDEFINE_SITE_URL.rstrip("/") + path
+
+
+def _open_cycles(groups) -> dict[int, Cycle]:
+    """The open cycle of each group, newest first (one query)."""
+    found = {}
+    for cycle in Cycle.objects.open().filter(workgroup__in=groups).order_by("-number"):
+        found.setdefault(cycle.workgroup_id, cycle)
+    return found
 
 
 @transaction.atomic
@@ -30,7 +55,8 @@ def reminders_raise_overdue(*, today: date | None = None) -> list[int]:
     """File today's reminder for each overdue workgroup's supervisor; return the ids of
     today's reminders not emailed yet. Running it again files nothing new."""
     today = today or timezone.localdate()
-    groups = overdue_workgroups(today=today).select_related("pilot")
+    groups = list(overdue_workgroups(today=today).select_related("pilot"))
+    open_cycles = _open_cycles(groups)
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -38,7 +64,7 @@ def reminders_raise_overdue(*, today: date | None = None) -> list[int]:
                 recipient_id=group.supervisor_id,
                 workgroup=group,
                 for_date=today,
-                message=_overdue_message(group, today),
+                message=_overdue_message(group, today, open_cycles),
             )
             for group in groups
         ],
@@ -117,12 +143,15 @@ def reminder_email(*, reminder_id: int) -> bool:
     if not claimed:
         return False
     reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
-    if not reminder.recipient.email:
-        return False
-    send_mail(
-        subject=SUBJECTS[reminder.kind],
-        message=reminder.message,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[reminder.recipient.email],
+    if not _kind_on(reminder.kind):
+        return False  # turned off for the organisation: the reminder stays listed in the app
+    return email_send(
+        subject=SUBJECTS[reminder.kind], body=reminder.message, to=[reminder.recipient.email]
     )
-    return True
+
+
+def _kind_on(kind: str) -> bool:
+    from portfolio.models import OrganisationSettings
+
+    org = OrganisationSettings.load()
+    return org.email_cycle_reminders if kind == ReminderKind.OVERDUE else org.email_sponsor_digest

@@ -87,9 +87,9 @@ def _open_cycles() -> Prefetch:
 
 
 def coached_groups(user, *, today: date | None = None) -> QuerySet[Workgroup]:
-    """The supervisor's own groups with their open cycle (two queries)."""
+    """The supervisor's own groups with their charter and open cycle (two queries)."""
     return with_cadence(
-        Workgroup.objects.coached_by(user).select_related("pilot"), today=today
+        Workgroup.objects.coached_by(user).select_related("pilot", "charter"), today=today
     ).prefetch_related(_open_cycles())
 
 

@@ -3,7 +3,6 @@ No side effects here; the services decide."""
 
 from rest_framework import serializers
 
-from coaching.filters import MAX_ID
 from coaching.models import (
     ActionKind,
     Cycle,
@@ -13,6 +12,7 @@ from coaching.models import (
     Stage,
 )
 from coaching.services import DONE_AT_FIELD
+from core.filters import MAX_ID
 from people.models import Person
 
 

@@ -22,9 +22,11 @@ from coaching.models import (
     OpportunityStatus,
     Stage,
 )
+from coaching.permissions import can_coach
 from coaching.selectors import linkable_observations
 from core.errors import DomainError, NotAllowed, StateConflict
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots.models import PilotStatus, Workgroup
 
 # The order a cycle moves in; `completed` follows the last stage.
@@ -38,7 +40,8 @@ DONE_AT_FIELD = {
 
 
 def _require_supervisor(*, workgroup: Workgroup, by) -> None:
-    if not by.is_authenticated or workgroup.supervisor.user_id != by.pk:
+    refuse_inactive(by)
+    if not can_coach(by, workgroup):
         raise NotAllowed("Only the workgroup's supervisor may log its coaching cycles.")
 
 
@@ -164,6 +167,45 @@ def cycle_add_action(
         due_date=due_date,
         created_at=at or timezone.now(),
     )
+
+
+def _changeable_action(action: CycleAction, by, doing: str) -> CycleAction:
+    """The action re-read under its cycle's lock, if `by` may still change it."""
+    cycle = _locked(action.cycle)
+    _require_supervisor(workgroup=cycle.workgroup, by=by)
+    _require_stage(cycle, Stage.ACTION, doing)
+    try:
+        return cycle.actions.get(pk=action.pk)
+    except CycleAction.DoesNotExist:
+        raise StateConflict("This action was removed meanwhile.", code="action_gone") from None
+
+
+@transaction.atomic
+def cycle_update_action(
+    *,
+    action: CycleAction,
+    by,
+    description: str,
+    kind: str,
+    owner: Person | None = None,
+    due_date: date | None = None,
+) -> CycleAction:
+    """Correct an action while the action stage is open; the history keeps what it said."""
+    action = _changeable_action(action, by, "Editing an action")
+    action.description = _required_text(description, "description", "Describe the action.")
+    if kind not in ActionKind.values:
+        message = f"Kind must be one of: {', '.join(ActionKind.values)}."
+        raise DomainError(message, code="invalid", fields={"kind": [message]})
+    action.kind, action.due_date = kind, due_date
+    action.owner = _workgroup_person(action.cycle.workgroup, owner)
+    action.save(update_fields=["description", "kind", "owner", "due_date"])
+    return action
+
+
+@transaction.atomic
+def cycle_remove_action(*, action: CycleAction, by) -> None:
+    """Remove an action while the action stage is open (the history keeps a record of it)."""
+    _changeable_action(action, by, "Removing an action").delete()
 
 
 @transaction.atomic

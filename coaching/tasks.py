@@ -1,15 +1,11 @@
 """Celery tasks of coaching: the daily overdue sweep, the weekly digest, and one email each.
 Tasks take ids and call one service; a second run of any of them sends nothing twice."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from coaching import reminders
 from core.outbox import enqueue
-
-# Mail servers fail transiently; a bug in our code should fail loudly, not retry.
-TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
+from core.tasks import EMAIL_RETRY, TASK_OPTIONS
 
 
 @shared_task(acks_late=True)
@@ -29,12 +25,6 @@ def raise_sponsor_digests() -> int:
     return len(pending)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(**TASK_OPTIONS, **EMAIL_RETRY)
 def email_reminder(reminder_id: int) -> bool:
     return reminders.reminder_email(reminder_id=reminder_id)

@@ -12,6 +12,16 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_page, name="cycle"),
     path("cycles/<int:pk>/data/", views.cycle_data, name="cycle_data"),
     path("cycles/<int:pk>/actions/", views.cycle_action_add, name="cycle_action_add"),
+    path(
+        "cycles/<int:pk>/actions/<int:action_id>/",
+        views.cycle_action_edit,
+        name="cycle_action_edit",
+    ),
+    path(
+        "cycles/<int:pk>/actions/<int:action_id>/remove/",
+        views.cycle_action_remove,
+        name="cycle_action_remove",
+    ),
     path("cycles/<int:pk>/actions/done/", views.cycle_actions_done, name="cycle_actions_done"),
     path("cycles/<int:pk>/reflection/", views.cycle_reflection, name="cycle_reflection"),
     path("cycles/<int:pk>/adaptation/", views.cycle_adaptation, name="cycle_adaptation"),

@@ -4,6 +4,7 @@ input, services decide, domain errors come back as form errors or messages."""
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,11 +27,13 @@ from coaching.forms import (
 )
 from coaching.models import (
     Cycle,
+    CycleAction,
     Opportunity,
     OpportunityStatus,
     Stage,
     workgroups_in_coaching_view,
 )
+from coaching.permissions import can_change_actions, can_coach
 from coaching.selectors import (
     coached_groups,
     linkable_observations,
@@ -68,7 +71,14 @@ def next_step(workgroup) -> dict:
     if workgroup.pilot.status == PilotStatus.RUNNING:
         url = reverse("coaching:cycle_start", args=[workgroup.pk])
         return {"label": "Start a cycle", "url": url, "post": True}
-    return {"label": "See the timeline", "url": reverse("coaching:timeline", args=[workgroup.pk])}
+    charter = getattr(workgroup, "charter", None)
+    if workgroup.pilot.status in (PilotStatus.DRAFT, PilotStatus.APPROVED) and not (
+        charter and charter.signed_at
+    ):
+        url = reverse("pilots:charter", args=[workgroup.pk]) + "#sign"
+        return {"label": "Sign your charter", "url": url}
+    url = reverse("coaching:timeline", args=[workgroup.pk])
+    return {"label": "See the timeline", "url": url, "idle": True}
 
 
 @login_required
@@ -78,6 +88,8 @@ def mine(request):
     for group in coached:
         group.next_step = next_step(group)
         group.days_since = days_since(group.cadence_from, today)
+    # Groups that need something from the supervisor come first, overdue ones before all.
+    coached.sort(key=lambda g: (not g.is_overdue, bool(g.next_step.get("idle"))))
     groups = overseen_groups(request.user, today=today)
     page = Paginator(groups, OVERSEEN_PER_PAGE).get_page(request.GET.get("page"))
     overseen = list(page.object_list)
@@ -169,16 +181,39 @@ def _page_data(cycle: Cycle) -> tuple[list[Person], list]:
     return people, observations
 
 
-def _render_cycle(request, cycle: Cycle, status: int = 200, **bound_forms):
+def _actions(cycle: Cycle, people, editing: tuple[int, ActionForm] | None) -> list:
+    """The cycle's actions, each with its edit form (the refused one bound, as typed)."""
+    actions = list(cycle.actions.select_related("owner"))
+    for action in actions:
+        if editing and editing[0] == action.pk:
+            action.edit_form = editing[1]
+        else:
+            initial = {
+                "description": action.description,
+                "kind": action.kind,
+                "owner": action.owner_id,
+                "due_date": action.due_date,
+            }
+            action.edit_form = ActionForm(
+                initial=initial, people=people, prefix=f"action-{action.pk}"
+            )
+    return actions
+
+
+def _render_cycle(request, cycle: Cycle, status: int = 200, *, refused=None, editing=None, **bound):
+    """The cycle page; `refused` is a form the page could not take, shown with its text and
+    the reason wherever the form itself is no longer offered (a stale tab)."""
     people, observations = _page_data(cycle)
     workgroup = cycle.workgroup
     context = {
         "cycle": cycle,
         "workgroup": workgroup,
         "stages": _stages(cycle),
-        "can_write": workgroup.supervisor.user_id == request.user.pk,
+        "can_write": can_coach(request.user, workgroup),
+        "can_change_actions": can_change_actions(request.user, cycle),
+        "refused": refused,
         "is_latest": not workgroup.cycles.filter(number__gt=cycle.number).exists(),
-        "actions": list(cycle.actions.select_related("owner")),
+        "actions": _actions(cycle, people, editing),
         "linked_observations": list(cycle.observations.select_related("metric")),
         "found_here": list(cycle.opportunities_found.select_related("addressed_in")),
         "open_elsewhere": list(
@@ -187,9 +222,13 @@ def _render_cycle(request, cycle: Cycle, status: int = 200, **bound_forms):
             .select_related("found_in")
         ),
         **_forms(cycle, people, observations),
-        **bound_forms,
+        **bound,
     }
-    return render(request, "coaching/cycle.html", context, status=status)
+    response = render(request, "coaching/cycle.html", context, status=status)
+    if request.htmx and status >= 400:
+        # A refusal may mean the page was stale: show the whole cycle as it is now.
+        response["HX-Retarget"] = response["HX-Reselect"] = "#cycle"
+    return response
 
 
 def _cycle_url(cycle: Cycle, anchor: str) -> str:
@@ -209,18 +248,60 @@ def _attach_error(form, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
+# Where each form of the cycle page lives, so a refused one is shown in its own place.
+FORM_PLACE = {
+    "data_form": Stage.DATA,
+    "action_form": Stage.ACTION,
+    "edit_action_form": Stage.ACTION,
+    "reflection_form": Stage.REFLECTION,
+    "adaptation_form": Stage.ADAPTATION,
+    "opportunity_form": "opportunities",
+    "address_form": "opportunities",
+    "drop_form": "opportunities",
+    "reason_form": "top",
+}
+
+
+def _refused(form, form_name: str, error: DomainError | None) -> dict:
+    """What the page says about a submission it did not take, with the text as typed."""
+    typed = [
+        (form[name].label, form.data.get(form.add_prefix(name), ""))
+        for name, field in form.fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+    reason = error.message if error else "Some answers need a correction."
+    return {
+        "place": FORM_PLACE[form_name],
+        "form_name": form_name,
+        "reason": " ".join([reason, *(_field_messages(error) if error else [])]),
+        "typed": [(label, text) for label, text in typed if text.strip()],
+    }
+
+
 def _submit(request, cycle: Cycle, *, form, form_name: str, write: Callable, anchor: str):
-    """Validate the form, call the service, redirect back to the anchor; on any refusal,
-    show the same page with the form's errors (400, or the error's own status)."""
-    if not form.is_valid():
-        return _render_cycle(request, cycle, status=400, **{form_name: form})
-    try:
-        message = write(form.cleaned_data)
-    except DomainError as error:
-        _attach_error(form, error)
-        return _render_cycle(request, cycle, status=error.status, **{form_name: form})
-    messages.success(request, message)
-    return HttpResponseRedirect(_cycle_url(cycle, anchor))
+    """Validate the form, call the service, redirect back to the anchor (htmx: answer the
+    fresh page, whose part the form targets). On any refusal, show the same page with the
+    form as typed and its errors (400, or the error's own status), plus the typed text and
+    the reason where the form is no longer offered."""
+    error = None
+    if form.is_valid():
+        try:
+            message = write(form.cleaned_data)
+        except DomainError as refusal:
+            error = refusal
+            _attach_error(form, error)
+        else:
+            messages.success(request, message)
+            if request.htmx:
+                return _render_cycle(request, _visible_cycle(request, cycle.pk))
+            return HttpResponseRedirect(_cycle_url(cycle, anchor))
+    fresh = _visible_cycle(request, cycle.pk)
+    status = error.status if error else 400
+    refused = _refused(form, form_name, error)
+    if form_name == "edit_action_form":
+        editing = (int(form.prefix.split("-")[1]), form)
+        return _render_cycle(request, fresh, status, refused=refused, editing=editing)
+    return _render_cycle(request, fresh, status, refused=refused, **{form_name: form})
 
 
 def _stage_write(request, cycle: Cycle, stage: str, save: Callable) -> Callable:
@@ -270,6 +351,43 @@ def cycle_action_add(request, pk):
     )
 
 
+def _visible_action(request, cycle: Cycle, action_id: int) -> CycleAction:
+    return get_object_or_404(cycle.actions.all(), pk=action_id)
+
+
+@login_required
+@require_POST
+def cycle_action_edit(request, pk, action_id):
+    cycle = _visible_cycle(request, pk)
+    action = _visible_action(request, cycle, action_id)
+    people, _ = _page_data(cycle)
+    form = ActionForm(request.POST, people=people, prefix=f"action-{action.pk}")
+
+    def write(data):
+        services.cycle_update_action(action=action, by=request.user, **data)
+        return "Action saved."
+
+    return _submit(
+        request, cycle, form=form, form_name="edit_action_form", write=write, anchor="stage-action"
+    )
+
+
+@login_required
+@require_POST
+def cycle_action_remove(request, pk, action_id):
+    cycle = _visible_cycle(request, pk)
+    action = _visible_action(request, cycle, action_id)
+    try:
+        services.cycle_remove_action(action=action, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _render_cycle(request, _visible_cycle(request, pk), status=error.status)
+    messages.success(request, f"Action removed: “{action.description[:80]}”.")
+    if request.htmx:
+        return _render_cycle(request, _visible_cycle(request, pk))
+    return HttpResponseRedirect(_cycle_url(cycle, "stage-action"))
+
+
 @login_required
 @require_POST
 def cycle_actions_done(request, pk):
@@ -281,6 +399,8 @@ def cycle_actions_done(request, pk):
         messages.error(request, " ".join([error.message, *_field_messages(error)]))
         return _render_cycle(request, cycle, status=error.status)
     messages.success(request, "Actions done: time to reflect.")
+    if request.htmx:
+        return _render_cycle(request, _visible_cycle(request, pk))
     return HttpResponseRedirect(_cycle_url(cycle, "stages"))
 
 

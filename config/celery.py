@@ -12,6 +12,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Beat sending this is beat's heartbeat, a worker running it the worker's: /healthz and the
+    # pages with figures say when either stopped, instead of showing stale figures as fresh.
+    "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     # Re-publishes tasks whose broker send failed (Redis down at commit time): nothing is lost.
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
     # Daily: catches weeks below baseline whose data arrived by a path that did not queue the check.
@@ -19,16 +22,19 @@ app.conf.beat_schedule = {
         "task": "metrics.tasks.alerts_check_below_baseline",
         "schedule": 24 * 60 * 60.0,
     },
-    # Supervisors get their overdue-cycle reminder at the start of the working day; the
-    # reminder rows are unique per workgroup and day, so a second run sends nothing.
+    # Supervisors get their overdue-cycle reminder from the start of the working day; the
+    # reminder rows are unique per workgroup and day, so the later runs send nothing to a group
+    # already reminded but catch a group that fell due during the day, or a scheduler that was
+    # not running at 07:00 (a laptop's `make run`). Working hours only: nobody is mailed at night.
     "coaching-overdue-reminders": {
         "task": "coaching.tasks.raise_overdue_reminders",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-18", minute="*/15"),
     },
-    # Sponsors read one coaching digest on Monday morning (one per sponsor per week).
+    # Sponsors read one coaching digest a week, on Monday morning; unique per sponsor and week,
+    # so the hourly runs of the other working days only catch a Monday the scheduler missed.
     "coaching-sponsor-digest": {
         "task": "coaching.tasks.raise_sponsor_digests",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "schedule": crontab(hour="7-18", minute=30, day_of_week="mon-fri"),
     },
     # Supervisors record how their week split between strategy and detail while it is still
     # fresh: Friday early afternoon, before the weekend. Reminders are unique per person and
@@ -37,9 +43,11 @@ app.conf.beat_schedule = {
         "task": "weekly.tasks.raise_split_reminders",
         "schedule": crontab(hour=14, minute=0, day_of_week="fri"),
     },
-    # The portfolio dashboard reads rollups, not raw observations: rebuilding them every
-    # minute keeps it "fresh within a minute" without hooks in other apps' writes.
-    "portfolio-refresh-rollups": {"task": "portfolio.tasks.refresh_rollups", "schedule": 60.0},
+    # The portfolio dashboard reads rollups, not raw observations: refreshing them every
+    # 30 s puts any write (an observation, an addressed opportunity, a completed cycle) in the
+    # figures within a minute, refresh time included, without hooks in other apps' writes.
+    # The pages show the figures' age and warn when this stops.
+    "portfolio-refresh-rollups": {"task": "portfolio.tasks.refresh_rollups", "schedule": 30.0},
     # Webhook deliveries that failed wait out their backoff (1, 2, 4, 8 min); this queues the
     # next attempt once it is due, so retries survive worker restarts.
     "hrapi-webhook-retry-due": {"task": "hrapi.tasks.webhook_retry_due", "schedule": 60.0},

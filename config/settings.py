@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # widget templates for the project's form renderer (core.forms)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "goals",
     "weekly",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: API paths get their slash without a redirect, and bad input
+    # (oversized bodies, NUL in paths) is refused before anything reads it.
+    "core.api_guard.ApiInputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +118,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form field, however a template asks for it ({{ form }}, as_div, as_field_group),
+# renders through templates/_field.html: one way across the app.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -135,8 +144,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several test threads and the inline Celery tasks share the file; wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server, the worker and beat of `make run` (and the test threads) share the file.
+    # BEGIN IMMEDIATE takes the write lock up front, so a transaction that read first never
+    # fails at once with "database is locked" when it writes (SQLite cannot wait then), and
+    # WAL lets readers go on while one process writes; `timeout` is how long a writer waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -233,16 +249,23 @@ MEDIA_URL = "media/"
 # Uploads bigger than this are refused before they reach a form (CSV imports are the big ones).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# API and SCIM bodies: a 10,000-row bulk request is about 2 MB; anything over this is a 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Redefine <redefine@localhost>")
 
-# --- Celery: inline without REDIS_URL, a real broker with it ---------------------------------
+# --- Celery: Redis in production, an embedded broker for `make run`, inline otherwise ---------
+# REDIS_URL set: Redis is the broker. `make run` sets CELERY_BROKER_URL=filesystem:// and starts
+# a worker and beat beside the web server: kombu's filesystem transport keeps each message as a
+# file under BROKER_DIR, so nothing but this checkout is needed. With neither (the test suite,
+# a one-off management command) tasks run inline in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -256,6 +279,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A broker that does not answer (host down, packets dropped) must not hang a web request.
     "socket_connect_timeout": 2,
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    BROKER_DIR = Path(env.str("BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
+    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    # One folder in and out: the web, the worker and beat all read and write the same queue.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+        "control_folder": str(BROKER_DIR / "control"),
+    }
+    # Beat remembers when each entry last ran next to the queue, outside the tracked files.
+    CELERY_BEAT_SCHEDULE_FILENAME = str(BROKER_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down; the outbox sweep catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -280,6 +317,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST API ----------------------------------------------------------------------------------
+# Invalid or revoked bearer tokens, per client address (a 429 past it).
+API_BAD_TOKEN_RATE = env.str("API_BAD_TOKEN_RATE", default="30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "hrapi.authentication.BearerTokenAuthentication",
@@ -295,7 +334,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     # A JSON API: form and multipart bodies are refused with 415 (and left out of the schema).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The guarded parser bounds nesting and refuses text the database cannot store.
+    "DEFAULT_PARSER_CLASSES": ["core.api_guard.GuardedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_CLASSES": ["hrapi.throttling.ClientRateThrottle"],

@@ -1,4 +1,4 @@
-"""Admin pieces shared by the apps: history pages that only show."""
+"""Admin pieces shared by the apps: read-only admins and history pages that only show."""
 
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,3 +13,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnly:
+    """Mix into a ModelAdmin or an inline whose rows change only through the services (or
+    never: append-only and derived rows): staff view, search and filter them, nobody adds,
+    changes or deletes them here. Put it first, before the admin class it restricts."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

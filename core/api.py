@@ -1,5 +1,7 @@
 """API conventions shared by every endpoint: one error shape and stable pagination."""
 
+import re
+
 import django_filters
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +14,10 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api_guard import UNSAFE_MESSAGE, UnsafeText
 from core.errors import DomainError
+
+BULK_FIELD = re.compile(r"^rows\[(?P<index>\d+)\]\.(?P<field>[^.\[]+)")
 
 
 class InvalidRows(exceptions.APIException):
@@ -44,6 +49,10 @@ def exception_handler(exc, context):
     """Turn every error into `{"code", "message", "fields"?}`; bulk rows into `invalid_rows`."""
     if isinstance(exc, InvalidRows):
         return Response({"code": "invalid_rows", "errors": exc.errors}, status=400)
+    if isinstance(exc, UnsafeText) and (row := BULK_FIELD.match(exc.field)):
+        # Bulk rows report in their own shape, by index and field.
+        error = {"index": int(row["index"]), "field": row["field"], "message": UNSAFE_MESSAGE}
+        return Response({"code": "invalid_rows", "errors": [error]}, status=400)
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
         if exc.fields:
@@ -81,7 +90,8 @@ def _positive_int(request, name: str, maximum: int | None = None) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:  # an empty value too: the schema says integer
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises. An empty value too.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise exceptions.ValidationError({name: ["Must be a whole number of at least 1."]})
     value = int(raw)
     if maximum and value > maximum:
@@ -114,10 +124,43 @@ class IdCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         _positive_int(request, self.page_size_query_param, self.max_page_size)
+        self._model = queryset.model
         return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """A cursor is ours only if it decodes and its position fits the ordering's column:
+        a forged `p=abc` (or a 30-digit id) would otherwise reach the database as a filter,
+        a 500 on PostgreSQL. Anything else is a 400 naming `cursor`."""
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise _bad_cursor() from exc
+        if cursor is not None and cursor.position is not None:
+            field = _model_field(self._model, self.ordering[0].lstrip("-"))
+            if not _fits(field, cursor.position):
+                raise _bad_cursor()
+        return cursor
 
     def get_schema_operation_parameters(self, view):
         return _with_bounds(super().get_schema_operation_parameters(view), self.max_page_size)
+
+
+def _bad_cursor():
+    return exceptions.ValidationError(
+        {"cursor": ["Not a cursor this list gave out: follow `next` or `previous` as given."]}
+    )
+
+
+def _fits(field, position: str) -> bool:
+    if field is None:
+        return True
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return _is_int(position)
+    try:
+        field.to_python(position)
+    except DjangoValidationError:
+        return False
+    return "\x00" not in position
 
 
 def _with_bounds(parameters: list[dict], max_page_size: int) -> list[dict]:
@@ -133,20 +176,58 @@ def _with_bounds(parameters: list[dict], max_page_size: int) -> list[dict]:
 
 
 class StableOrderingFilter(OrderingFilter):
-    """`?ordering=` as DRF does it, plus the primary key last: rows that tie on the chosen
-    field keep one order across pages (otherwise a row can appear on two pages, or none)."""
+    """`?ordering=` by the view's `ordering_fields` only (each `-` for descending), plus the
+    primary key last: rows that tie on the chosen field keep one order across pages
+    (otherwise a row can appear on two pages, or none).
+
+    A view lists only keys an index serves, so any ordering costs a page, not a sort of the
+    table; anything else is a 400 naming the allowed keys (DRF would silently ignore an
+    unknown key, and by default allow every serializer field). No `ordering_fields`: no
+    `?ordering=` at all."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        fields = getattr(view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return []
+        return [(field, field) for field in fields]
 
     def get_ordering(self, request, queryset, view):
+        values = request.query_params.getlist(self.ordering_param)
+        if values:
+            terms = [t.strip() for value in values for t in value.split(",")]
+            allowed = [field for field, _ in self.get_valid_fields(queryset, view)]
+            wrong = [t for t in terms if t.removeprefix("-") not in allowed]
+            if wrong or not terms:
+                keys = ", ".join(allowed) or "none"
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [f"Order by one of: {keys} (prefix - to reverse)."]}
+                )
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return ordering
+
+    def get_schema_operation_parameters(self, view):
+        allowed = [field for field, _ in self.get_valid_fields(None, view)]
+        if not allowed:
+            return []
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = (
+                f"Order by {', '.join(allowed)}; prefix - to reverse, comma-separate several."
+            )
+        return parameters
 
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, refusing what it would silently ignore: `?active=maybe` or `?active=null`
     is a 400, as are empty or repeated values for booleans, numbers and dates. Otherwise a
     typo returns every row, and the caller cannot tell."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            refuse_unknown_parameters(request, view, self.get_filterset_class(view, queryset))
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
@@ -164,6 +245,44 @@ class StrictFilterBackend(DjangoFilterBackend):
             if errors:
                 raise exceptions.ValidationError(errors)
         return filterset
+
+
+# Accepted on every list: DRF's `format` (json) and the paginators' own (see allowed_parameters).
+ALWAYS_ALLOWED = frozenset({"format"})
+
+
+def allowed_parameters(view, filterset_class=None) -> set[str]:
+    """What a list reads from its query string: its filters (range filters as `_after`/
+    `_before`), `ordering` where it has `ordering_fields`, `search` where it has
+    `search_fields`, its paginator's parameters, and whatever the view declares in
+    `query_parameters` (a tuple of names) for what it reads itself."""
+    names = set(ALWAYS_ALLOWED) | set(getattr(view, "query_parameters", ()))
+    if filterset_class is not None:
+        for name, filter_ in filterset_class.base_filters.items():
+            names.update(_params(name, filter_))
+    if getattr(view, "ordering_fields", None):
+        names.add(getattr(view, "ordering_param", None) or "ordering")
+    if getattr(view, "search_fields", None):
+        names.add("search")
+    paginator = getattr(view, "paginator", None)
+    for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
+        if getattr(paginator, attribute, None):
+            names.add(getattr(paginator, attribute))
+    return names
+
+
+def refuse_unknown_parameters(request, view, filterset_class=None) -> None:
+    """A misspelt filter (`?org_unti=TEAM1`) would return every row, and the caller could not
+    tell: 400 `unknown_parameter`, naming each."""
+    unknown = sorted(set(request.query_params) - allowed_parameters(view, filterset_class))
+    if unknown:
+        allowed = ", ".join(sorted(allowed_parameters(view, filterset_class)))
+        raise DomainError(
+            f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"This list takes: {allowed}.",
+            code="unknown_parameter",
+            fields={name: ["Unknown parameter."] for name in unknown},
+        )
 
 
 STRICT_FILTERS = (
@@ -204,7 +323,9 @@ def _strict_error(filter_, values: list[str], model=None) -> str | None:
 
 
 def _is_int(text: str) -> bool:
-    return text.strip().lstrip("-").isdigit()
+    digits = text.strip().removeprefix("-")
+    # Within a 64-bit column: a bigger number is a database error on PostgreSQL.
+    return digits.isascii() and digits.isdigit() and int(digits) < 2**63
 
 
 class StrictBooleanField(serializers.BooleanField):

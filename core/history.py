@@ -11,6 +11,7 @@ simple-history's bulk helpers with the same actor and reason.
 from __future__ import annotations
 
 import contextvars
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -52,6 +53,24 @@ def acting_as(*, user=None, api_client=None, reason: str = ""):
         yield
     finally:
         _acting.reset(token)
+
+
+def recorded_by(service):
+    """Record a service's writes as made by its `by` (a login or an API client), so the
+    history names the actor outside a request too: a task, a command, the demo."""
+
+    @functools.wraps(service)
+    def wrapper(*args, by, **kwargs):
+        from hrapi.models import ApiClient
+
+        if isinstance(by, ApiClient):
+            actor = {"api_client": by}
+        else:
+            actor = {"user": by if getattr(by, "is_authenticated", False) else None}
+        with acting_as(**actor):
+            return service(*args, by=by, **kwargs)
+
+    return wrapper
 
 
 def _request():

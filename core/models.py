@@ -73,3 +73,15 @@ class UserSession(AbstractBaseSession):
         from core.sessions import SessionStore
 
         return SessionStore
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it is alive: `beat` when the scheduler last sent
+    its heartbeat task, `worker` when a worker last ran it. /healthz and every page with
+    rolled-up figures read these, so stale figures are never presented as fresh."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} alive at {self.at}"

@@ -12,6 +12,14 @@ class Role(StrEnum):
 
 # Leaders in this group hold the portfolio right: they see every pilot, not only their own.
 PORTFOLIO_GROUP = "portfolio"
+# The roles an HR admin grants on the people pages, by group name, as people read them.
+GRANTABLE_ROLES = {
+    Role.LEADER.value: "Leader",
+    PORTFOLIO_GROUP: "Portfolio viewer",
+    Role.SUPERVISOR.value: "Supervisor",
+    Role.MEMBER.value: "Member",
+    Role.HR_ADMIN.value: "HR admin",
+}
 # Leaders with this permission see every pilot (the portfolio); others see only their own.
 PORTFOLIO_PERMISSION = "pilots.view_portfolio"
 # HR admins manage people, metric definitions and API clients, and read anyone's metrics.

@@ -38,10 +38,19 @@ class HistoryEntrySerializer(serializers.Serializer):
     actor = HistoryActorSerializer(source="*", read_only=True)
     subject = HistorySubjectSerializer(source="*", read_only=True)
     action = serializers.CharField(
-        read_only=True, help_text="created, changed, deleted, frozen or re-baselined."
+        read_only=True,
+        help_text=(
+            "created, changed, deleted, frozen or re-baselined; for a role, granted or withdrawn."
+        ),
     )
     changes = HistoryChangeSerializer(many=True, read_only=True)
     reason = serializers.CharField(read_only=True)
+    summary = serializers.CharField(
+        source="headline",
+        read_only=True,
+        help_text='The entry as one sentence a person reads, e.g. "Carol signed the charter of '
+        'Triage" (names and dates for people; the fields above keep the plain values).',
+    )
 
 
 class HistoryPageSerializer(serializers.Serializer):

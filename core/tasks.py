@@ -1,25 +1,34 @@
-"""Periodic housekeeping for the task outbox, the worker health probe, and a slow diagnostic
-task that proves a killed worker's task still runs exactly once."""
+"""Periodic housekeeping for the task outbox, the heartbeat of beat and the worker, the worker
+health probe, and a slow diagnostic task that proves a killed worker's task still runs once."""
 
 import os
 import time
 from datetime import timedelta
+from smtplib import SMTPException
 
 from celery import shared_task
+from celery.signals import before_task_publish
 from django.db.models import F
 from django.utils import timezone
 
+from core import health
 from core.models import OutboxTask, ProbeRun
 from core.outbox import publish
 
 # Every task in Redefine is declared like this: late acknowledgement so a crash mid-task
-# redelivers it, bounded retries with backoff and jitter for transient errors only.
+# redelivers it. Retries are not promised here: Celery retries only what `autoretry_for`
+# names, so a task that can meet transient errors adds EMAIL_RETRY (or its own list).
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "max_retries": 5,
+}
+# Mail servers fail transiently (connection refused, timeouts, 4xx answers); a bug in our
+# code should fail loudly instead. Backoff 1, 2, 4, 8, 16 s (plus jitter), then give up.
+EMAIL_RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": True,
     "retry_jitter": True,
+    "max_retries": 5,
 }
 
 
@@ -34,6 +43,16 @@ def outbox_sweep(older_than_seconds: int = 30, limit: int = 500) -> int:
             break  # the broker is still down; the next sweep tries again
         sent += 1
     return sent
+
+
+before_task_publish.connect(health._scheduled_heartbeat_published)
+
+
+@shared_task(acks_late=True, ignore_result=True, expires=60)
+def heartbeat() -> None:
+    """Sent by beat every 30 s (the send is beat's heartbeat); running it is the worker's.
+    No retries: the next one is 30 s away, and an old one is worthless (`expires`)."""
+    health.heartbeat_record("worker")
 
 
 @shared_task(**TASK_OPTIONS)

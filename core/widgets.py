@@ -25,3 +25,13 @@ class OnePassSelect(forms.Select):
         )
         attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. It shows only ISO dates (`2026-09-10`): with the locale's
+    format (`10/09/2026`) an edit form comes back empty and its Save fails."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -7,27 +7,19 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import MAX_ID
 from evidence.effects import INTERVAL, METHOD, P_VALUE_METHODS, pilot_effect
 from evidence.serializers import PilotEffectSerializer
 from hrapi.permissions import visible
 from pilots.models import Pilot
 from portfolio.models import OrganisationSettings
 
-BIGGEST_ID = 2**63 - 1
-
 
 def _metric_body(found) -> dict:
     result = found.result
     return {
         "metric": found.metric,
-        "estimate": result.estimate if result else None,
-        "ci_low": result.ci_low if result else None,
-        "ci_high": result.ci_high if result else None,
-        "p_value": result.p_value if result else None,
-        "treated_groups": found.treated_groups,
-        "comparison_groups": found.comparison_groups,
-        "pre_weeks": found.pre_weeks,
-        "post_weeks": found.post_weeks,
+        **found.figures(),
         "method": METHOD,
         "interval": INTERVAL,
         "p_value_method": P_VALUE_METHODS[result.p_value_method] if result else None,
@@ -73,7 +65,7 @@ class PilotEffectView(APIView):
         "reason below 3 groups a side or 8 pre-period weeks.",
     )
     def get(self, request, pk: int):
-        if pk > BIGGEST_ID:  # no such pilot; SQLite cannot even compare the number
+        if pk > MAX_ID:  # no such pilot; SQLite cannot even compare the number
             raise Http404
         pilot = get_object_or_404(visible(Pilot.objects.all(), request), pk=pk)
         settings = OrganisationSettings.load()

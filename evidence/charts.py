@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core import palette
 from core.charts import plotly_text
 from portfolio.charts import VALUE_COLOUR, Chart, _layout, value_series
 
-GAP_COLOUR, BAND_COLOUR, SCORE_COLOUR = "#1f7a4d", "rgba(31,122,77,0.18)", "#8e44ad"
+GAP_COLOUR, SCORE_COLOUR = palette.GOOD, palette.PURPLE
+BAND_COLOUR = palette.translucent(palette.GOOD, 0.18)
 
 
 def _round(x):
@@ -39,9 +41,9 @@ def event_study_chart(found, weeks: list[dt.date]) -> Chart:
         f"Gap against week −1 ({metric.unit})",
         shapes=[
             {"type": "line", "xref": "x", "yref": "paper", "x0": -0.5, "x1": -0.5, "y0": 0,
-             "y1": 1, "line": {"dash": "dot", "color": "#7f8c8d"}},
+             "y1": 1, "line": {"dash": "dot", "color": palette.MARKER}},
             {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
-             "line": {"color": "#b0b7bf", "width": 1}},
+             "line": {"color": palette.GRID, "width": 1}},
         ],
         height=340,
     )  # fmt: skip

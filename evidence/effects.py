@@ -63,6 +63,21 @@ class MetricEffect:
         higher = self.metric.direction == "higher_is_better"
         return (self.result.estimate > 0) == higher
 
+    def figures(self) -> dict:
+        """The estimate with its interval and the counts behind it, as the API answers them
+        and the portfolio's snapshot stores them (None where nothing could be estimated)."""
+        result = self.result
+        return {
+            "estimate": result.estimate if result else None,
+            "ci_low": result.ci_low if result else None,
+            "ci_high": result.ci_high if result else None,
+            "p_value": result.p_value if result else None,
+            "treated_groups": self.treated_groups,
+            "comparison_groups": self.comparison_groups,
+            "pre_weeks": self.pre_weeks,
+            "post_weeks": self.post_weeks,
+        }
+
 
 @dataclass
 class PilotEffect:

@@ -33,6 +33,7 @@ from evidence.models import (
 from evidence.permissions import can_plan_followups
 from evidence.selectors import offset_label
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots.models import Pilot, Workgroup, WorkgroupMember
 
 LINK_DAYS = 30  # how long a follow-up link works
@@ -79,6 +80,7 @@ def _clean_offsets(offsets) -> list[int]:
 def followup_plan_update(*, pilot: Pilot, offsets_weeks, by) -> FollowUpPlan:
     """Change when the follow-ups go out. For a pilot that has ended, waves not sent yet
     move to the new plan; waves already sent stay as they were."""
+    refuse_inactive(by)
     if not can_plan_followups(by, pilot):
         raise NotAllowed("Only the pilot's sponsor plans its follow-ups.")
     offsets = _clean_offsets(offsets_weeks)

@@ -43,31 +43,21 @@ class FollowUpPlanForm(forms.Form):
         return [int(p) for p in parts]
 
 
+def _open_answer(question: str) -> forms.CharField:
+    """An optional free-text answer to one of the follow-up QUESTIONS."""
+    return forms.CharField(
+        label=QUESTIONS[question],
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AnswerForm(forms.Form):
-    worked_best = forms.CharField(
-        label=QUESTIONS["worked_best"],
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    keep = forms.CharField(
-        label=QUESTIONS["keep"],
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    hope_next = forms.CharField(
-        label=QUESTIONS["hope_next"],
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    in_the_way = forms.CharField(
-        label=QUESTIONS["in_the_way"],
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    worked_best = _open_answer("worked_best")
+    keep = _open_answer("keep")
+    hope_next = _open_answer("hope_next")
+    in_the_way = _open_answer("in_the_way")
     still_redefined = forms.TypedChoiceField(
         label="“The way we work is still redefined.” 0 = not at all, 10 = completely.",
         choices=[(n, str(n)) for n in range(11)],

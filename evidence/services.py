@@ -20,6 +20,7 @@ from evidence.models import (
 )
 from evidence.permissions import can_choose_comparison
 from evidence.selectors import comparison_proposal
+from people.permissions import refuse_inactive
 from pilots import lifecycle
 from pilots.models import Pilot, Workgroup
 
@@ -51,6 +52,7 @@ def _check_groups(pilot: Pilot, workgroups: list[Workgroup], allowed: set[int]) 
 def comparison_choose(*, pilot: Pilot, workgroups: list[Workgroup], by) -> ComparisonChoice:
     """The sponsor's choice before the start; the start freezes it. An empty choice means
     "freeze the proposal"."""
+    refuse_inactive(by)
     if not can_choose_comparison(by, pilot):
         raise NotAllowed("Only the pilot's sponsor chooses its comparison group.")
     if pilot.status not in lifecycle.EDITABLE:
@@ -122,6 +124,7 @@ def comparison_reselect(
     """A new version of a started pilot's comparison set, with a reason; every earlier
     version is kept, and the page shows the first version's estimate beside the new one.
     The pre-period and the outcome metrics stay those frozen at the start."""
+    refuse_inactive(by)
     if not can_choose_comparison(by, pilot):
         raise NotAllowed("Only the pilot's sponsor re-selects its comparison group.")
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
@@ -171,22 +174,14 @@ def effect_snapshot_refresh(*, pilot_id: int) -> int:
         metric_id__in=[m.metric.pk for m in effect.metrics]
     ).delete()
     for found in effect.metrics:
-        result = found.result
         EffectSnapshot.objects.update_or_create(
             pilot=pilot,
             metric=found.metric,
             defaults={
                 "comparison_version": effect.comparison.version,
-                "estimate": result.estimate if result else None,
-                "ci_low": result.ci_low if result else None,
-                "ci_high": result.ci_high if result else None,
-                "p_value": result.p_value if result else None,
+                **found.figures(),
                 "money_per_group_week": found.money_per_group_week,
                 "not_estimable": found.not_estimable,
-                "treated_groups": found.treated_groups,
-                "comparison_groups": found.comparison_groups,
-                "pre_weeks": found.pre_weeks,
-                "post_weeks": found.post_weeks,
                 "computed_at": now,
             },
         )

@@ -18,7 +18,7 @@ from evidence.permissions import can_see_invitations
 from evidence.sections import comparison_context, followups_context
 from evidence.selectors import wave_scores
 from pilots.views import visible_pilot
-from portfolio.exports import chart_csv as csv_response
+from portfolio.exports import chart_export
 
 
 def _refused(request, pk, error: DomainError):
@@ -71,7 +71,7 @@ def followup_plan(request, pk):
 
 
 @login_required
-def chart_csv(request, pk, key):
+def chart_csv(request, pk, key, fmt="csv"):
     pilot = visible_pilot(request, pk)
     built = {
         chart.key: chart
@@ -82,7 +82,7 @@ def chart_csv(request, pk, key):
         built[score.key] = score
     if key not in built:
         raise Http404("No such chart.")
-    return csv_response(built[key], f"pilot-{pilot.pk}-{key}")
+    return chart_export(built[key], f"pilot-{pilot.pk}-{key}", fmt)
 
 
 def _no_trace(response):

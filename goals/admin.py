@@ -3,6 +3,7 @@ go through the goal pages and API (the services check the org-unit rights)."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnly
 from goals.models import Goal, GoalContribution, PilotGoal, UnitHead
 from goals.permissions import manages_everything
 
@@ -26,19 +27,6 @@ class ForManagers(admin.ModelAdmin):
         return manages_everything(request.user)
 
 
-class ReadOnly(ForManagers):
-    """Goals change through the goal pages and API, whose services check the rules."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(UnitHead)
 class UnitHeadAdmin(ForManagers):
     list_display = ["org_unit", "person", "created_at"]
@@ -48,7 +36,7 @@ class UnitHeadAdmin(ForManagers):
 
 
 @admin.register(Goal)
-class GoalAdmin(ReadOnly):
+class GoalAdmin(ReadOnly, ForManagers):
     list_display = ["title", "level", "org_unit", "owner", "period_start", "period_end"]
     list_filter = ["level"]
     search_fields = ["title"]
@@ -56,12 +44,12 @@ class GoalAdmin(ReadOnly):
 
 
 @admin.register(GoalContribution)
-class GoalContributionAdmin(ReadOnly):
+class GoalContributionAdmin(ReadOnly, ForManagers):
     list_display = ["from_goal", "to_goal", "weight"]
     list_select_related = ["from_goal", "to_goal"]
 
 
 @admin.register(PilotGoal)
-class PilotGoalAdmin(ReadOnly):
+class PilotGoalAdmin(ReadOnly, ForManagers):
     list_display = ["pilot", "goal", "linked_at"]
     list_select_related = ["pilot", "goal"]

@@ -1,13 +1,12 @@
 """One FilterSet for goals, shared by the tree page and the API."""
 
 import django_filters
-from django import forms
 
-from core.widgets import OnePassSelect
+from core.filters import IdFilter
+from core.widgets import DateInput, OnePassSelect
 from goals.models import Goal, GoalLevel
 from goals.permissions import unit_subtrees
 from people.models import OrgUnit
-from pilots.filters import IdFilter
 
 
 class GoalFilter(django_filters.FilterSet):
@@ -23,13 +22,13 @@ class GoalFilter(django_filters.FilterSet):
         method="ends_after",
         label="Period from",
         help_text="Goals whose period ends on or after this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     period_to = django_filters.DateFilter(
         method="starts_before",
         label="Period to",
         help_text="Goals whose period starts on or before this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     level = django_filters.ChoiceFilter(choices=GoalLevel.choices, empty_label="Any level")
     parent = IdFilter(field_name="parent_id", help_text="Sub-goals of this goal id.")

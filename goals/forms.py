@@ -2,14 +2,15 @@
 
 from django import forms
 
-from core.widgets import OnePassSelect
+from core.widgets import DateInput, OnePassSelect
 from goals.models import Goal
 from goals.permissions import manageable_units
+from goals.services import EDITABLE_FIELDS
 from metrics.models import MetricDefinition
-from people.forms import PersonField
+from people.forms import OrgUnitChoiceField, PersonField
 from pilots.models import Pilot
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def goal_label(goal: Goal) -> str:
@@ -40,23 +41,10 @@ class GoalForm(forms.ModelForm):
 
     class Meta:
         model = Goal
-        fields = [
-            "title",
-            "description",
-            "level",
-            "parent",
-            "org_unit",
-            "pilot",
-            "owner",
-            "period_start",
-            "period_end",
-            "metric",
-            "start_value",
-            "target_value",
-        ]
+        fields = list(EDITABLE_FIELDS)  # what goal_update may change, no more
+        field_classes = {"org_unit": OrgUnitChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "org_unit": OnePassSelect,
             "pilot": OnePassSelect,
             "metric": OnePassSelect,
             "period_start": DATE,

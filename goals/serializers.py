@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import StrictCharField
+from core.filters import MAX_ID
 from goals.models import Goal, GoalLevel
 from metrics.models import MetricDefinition
 from people.models import OrgUnit, Person
-from pilots.filters import MAX_ID
 
 VALUE_BOUND = Decimal("1e15")  # fits max_digits=20, decimal_places=4
 

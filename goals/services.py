@@ -19,6 +19,7 @@ from goals.permissions import (
 )
 from metrics.models import Direction, MetricDefinition
 from people.models import OrgUnit, Person
+from people.permissions import refuse_inactive
 from pilots.models import Pilot
 
 # What goal_update may change; anything else in `data` is ignored.
@@ -152,6 +153,7 @@ def goal_create(
     org_unit = _pilot_unit(level, pilot, org_unit)
     if org_unit is None:
         raise _invalid("org_unit", "Choose the org unit this goal is for.")
+    refuse_inactive(by)
     if not can_manage_unit(by, org_unit.pk):
         raise NotAllowed(f"You may not set goals for {org_unit}.")
     goal = Goal(
@@ -178,6 +180,7 @@ def goal_create(
 def goal_update(*, goal: Goal, by, data: dict) -> Goal:
     """Change a goal; moving it to another unit needs rights over both units."""
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    refuse_inactive(by)
     if not can_manage_goal(by, goal):
         raise NotAllowed("You may not change this goal.")
     changes = {key: value for key, value in data.items() if key in EDITABLE_FIELDS}
@@ -195,6 +198,7 @@ def goal_update(*, goal: Goal, by, data: dict) -> Goal:
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, by) -> None:
+    refuse_inactive(by)
     if not can_manage_goal(by, goal):
         raise NotAllowed("You may not delete this goal.")
     if goal.children.exists():
@@ -213,6 +217,7 @@ def _branch_ids(goal: Goal) -> set[int]:
 @transaction.atomic
 def contribution_add(*, from_goal: Goal, to_goal: Goal, weight: Decimal, by) -> GoalContribution:
     """A secondary link to a goal outside the contributing goal's own branch."""
+    refuse_inactive(by)
     if not can_link_contribution(by, from_goal):
         raise NotAllowed("Only someone who manages this goal may link it to another.")
     if not Decimal(0) < weight <= Decimal(100):
@@ -234,6 +239,7 @@ def contribution_add(*, from_goal: Goal, to_goal: Goal, weight: Decimal, by) -> 
 
 @transaction.atomic
 def contribution_remove(*, contribution: GoalContribution, by) -> None:
+    refuse_inactive(by)
     if not can_link_contribution(by, contribution.from_goal):
         raise NotAllowed("Only someone who manages the contributing goal may remove the link.")
     contribution.delete()
@@ -242,6 +248,7 @@ def contribution_remove(*, contribution: GoalContribution, by) -> None:
 @transaction.atomic
 def pilot_goals_set(*, pilot: Pilot, goals, by) -> list[Goal]:
     """The pilot serves exactly these goals from now on (its sponsor decides)."""
+    refuse_inactive(by)
     if not can_set_pilot_goals(by, pilot):
         raise NotAllowed("Only the pilot's sponsor names the goals it serves.")
     wanted = {goal.pk for goal in goals}

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.health import figures_freshness
 from goals import services
 from goals.filters import GoalFilter
 from goals.forms import ContributionForm, GoalForm, PilotGoalsForm
@@ -91,6 +92,7 @@ def detail(request, pk):
         "can_manage": manager,
         "contribution_form": ContributionForm(goal=goal, user=request.user) if manager else None,
         "currency": settings.currency,
+        "figures": figures_freshness() if serving else None,
     }
     return render(request, "goals/detail.html", context)
 
@@ -104,16 +106,9 @@ def create(request):
         )
     initial = {"parent": request.GET.get("parent")} if request.GET.get("parent") else None
     form = GoalForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, "Goal saved.")
-            return redirect("goals:detail", pk=goal.pk)
-    status = 400 if form.is_bound else 200
-    return render(request, "goals/form.html", {"form": form, "goal": None}, status=status)
+    return _save_goal(
+        request, form, None, lambda data: services.goal_create(by=request.user, **data)
+    )
 
 
 @login_required
@@ -122,14 +117,24 @@ def edit(request, pk):
     if not can_manage_goal(request.user, goal):
         raise PermissionDenied("You may not change this goal.")
     form = GoalForm(request.POST or None, instance=Goal.objects.get(pk=goal.pk), user=request.user)
+
+    def write(data):
+        return services.goal_update(goal=goal, by=request.user, data=data)
+
+    return _save_goal(request, form, goal, write)
+
+
+def _save_goal(request, form, goal, write):
+    """The goal form page: on a valid POST `write(cleaned_data)` saves through the service and
+    the page moves to the goal; a refusal comes back on the form (400), as does bad input."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(goal=goal, by=request.user, data=form.cleaned_data)
+            saved = write(form.cleaned_data)
         except DomainError as error:
             _errors_onto(form, error)
         else:
             messages.success(request, "Goal saved.")
-            return redirect("goals:detail", pk=goal.pk)
+            return redirect("goals:detail", pk=saved.pk)
     status = 400 if form.is_bound else 200
     return render(request, "goals/form.html", {"form": form, "goal": goal}, status=status)
 

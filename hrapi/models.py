@@ -22,10 +22,16 @@ SCOPES = {
     "metrics:read": "Read metric definitions, observations, baselines and protected metrics",
     "metrics:write": "Push observations and manage metric definitions",
     "pilots:read": "Read pilots, workgroups, cycles and opportunities",
-    "pilots:write": "Act on pilots, cycles and opportunities",
     "goals:read": "Read goals, their tree, progress and the pilots serving them",
     "scim": "Provision users and groups through SCIM 2.0",
     "webhooks": "Manage this client's webhook subscriptions, read their deliveries, redeliver",
+}
+
+# Scopes that once existed and granted nothing: a machine never acts on a pilot, a cycle or an
+# opportunity (those acts belong to the people the separation of duties names). Scripts that
+# still ask for one keep working: the scope is dropped, never stored, and the caller is told.
+RETIRED_SCOPES = {
+    "pilots:write": "machine clients never act on pilots, cycles or opportunities",
 }
 
 TOKEN_PREFIX_LENGTH = 8

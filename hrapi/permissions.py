@@ -4,7 +4,7 @@ need a login (what they may see is decided by the view's queryset, scoped to the
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.roles import is_hr_admin
-from hrapi.models import ApiClient
+from hrapi.models import RETIRED_SCOPES, ApiClient
 
 
 def client_of(request) -> ApiClient | None:
@@ -21,6 +21,9 @@ class HasScopeOrUserPermission(BasePermission):
         client = client_of(request)
         if client is not None:
             needed = required_scope(view, request.method)
+            if needed in RETIRED_SCOPES:  # no token can hold it: say why, not "missing scope"
+                self.message = f"API clients cannot do this: {RETIRED_SCOPES[needed]}."
+                return False
             return needed is not None and client.has_scope(needed)
         return bool(request.user and request.user.is_authenticated)
 

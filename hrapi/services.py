@@ -14,6 +14,7 @@ from core.outbox import broker_is_inline, enqueue
 from hrapi import destinations
 from hrapi.events import EVENTS
 from hrapi.models import (
+    RETIRED_SCOPES,
     SCOPES,
     AccessGroup,
     AccessGroupMembership,
@@ -30,6 +31,15 @@ from hrapi.models import (
 
 
 def _checked_scopes(scopes: list[str]) -> list[str]:
+    retired = sorted(set(scopes) & set(RETIRED_SCOPES))
+    scopes = [scope for scope in scopes if scope not in RETIRED_SCOPES]
+    if retired and not scopes:
+        reasons = "; ".join(f"{s}: {RETIRED_SCOPES[s]}" for s in retired)
+        raise DomainError(
+            f"Retired scopes grant nothing ({reasons}). Known: {', '.join(sorted(SCOPES))}.",
+            code="unknown_scope",
+            fields={"scopes": [f"Retired scope {s!r}." for s in retired]},
+        )
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise DomainError(

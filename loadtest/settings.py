@@ -7,3 +7,5 @@ from config.settings import *  # noqa: F403
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 )
+
+ROOT_URLCONF = "loadtest.urls"  # adds the bare view the capacity run compares with

@@ -5,7 +5,7 @@ metric in use keeps its key and meaning); observations, baselines and alerts are
 from django import forms
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, ReadOnly
 from core.errors import DomainError
 from metrics.models import Baseline, BelowBaselineAlert, ImportJob, MetricDefinition, Observation
 from metrics.services import (
@@ -56,19 +56,8 @@ class MetricDefinitionAdmin(HistoryAdmin):
         return False  # observations and baselines refer to definitions; deactivate instead
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):
+class ObservationAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["metric", "subject_type", "subject_id", "period_start", "period_end", "value"]
     list_display += ["source", "is_current"]
     list_filter = ["is_current", "subject_type", "metric"]
@@ -76,18 +65,18 @@ class ObservationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Baseline)
-class BaselineAdmin(ReadOnlyAdmin):
+class BaselineAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["pilot", "person", "metric", "version", "value", "observation_count"]
     list_display += ["frozen_at"]
     list_select_related = ["pilot", "person", "metric"]
 
 
 @admin.register(BelowBaselineAlert)
-class BelowBaselineAlertAdmin(ReadOnlyAdmin):
+class BelowBaselineAlertAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["pilot", "person", "metric", "period_start", "actual", "baseline", "emailed_at"]
     list_select_related = ["pilot", "person", "metric"]
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdmin):
+class ImportJobAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["original_name", "status", "rows_total", "rows_done", "created_at"]

@@ -1,15 +1,19 @@
 """Below-baseline alerts: a supervisor's weekly actual worse than their frozen baseline while
-protected. One row per pilot, person, metric and period (the database keeps it unique), and
-one email per row to the supervisor and the sponsor."""
+protected. One row per pilot, person, metric and period (the database keeps it unique); the
+e-mails are batched: at most one a day to each supervisor listing their metrics and weeks,
+and one a day to each sponsor per pilot (`AlertEmail`), each sent by its own task."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from datetime import date
+
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from metrics.models import Baseline, BelowBaselineAlert, Observation
+from core.emails import email_send
+from metrics.models import AlertAudience, AlertEmail, Baseline, BelowBaselineAlert, Observation
 from metrics.protection import is_worse, overlaps, protection_window
 
 
@@ -67,28 +71,101 @@ def _covering(candidates: list[Baseline], obs: Observation) -> Baseline | None:
     return max(covering, key=lambda b: b.pilot.started_at, default=None)
 
 
-def alert_email(*, alert_id: int) -> bool:
-    """Email the supervisor and the sponsor about one alert, once: the row is claimed by
-    setting emailed_at first, so a second run (or a redelivered task) sends nothing."""
-    claimed = BelowBaselineAlert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(
+@transaction.atomic
+def alert_emails_file(*, today: date | None = None) -> list[int]:
+    """Put every alert not yet listed in an e-mail into today's e-mail of its supervisor and of
+    its pilot's sponsor; return the ids of today's e-mails not sent yet. An alert that comes
+    after today's e-mail went out waits for tomorrow's: one e-mail a day, never one a row."""
+    today = today or timezone.localdate()
+    unlisted = BelowBaselineAlert.objects.filter(
+        Q(supervisor_email__isnull=True) | Q(sponsor_email__isnull=True)
+    )
+    supervisors = set(unlisted.filter(supervisor_email__isnull=True).values_list("person_id"))
+    sponsors = set(
+        unlisted.filter(sponsor_email__isnull=True).values_list("pilot__sponsor_id", "pilot_id")
+    )
+    for (person_id,) in supervisors:
+        email = _open_email(AlertAudience.SUPERVISOR, person_id, None, today)
+        if email:
+            unlisted.filter(person_id=person_id, supervisor_email__isnull=True).update(
+                supervisor_email=email
+            )
+    for sponsor_id, pilot_id in sponsors:
+        email = _open_email(AlertAudience.SPONSOR, sponsor_id, pilot_id, today)
+        if email:
+            unlisted.filter(pilot_id=pilot_id, sponsor_email__isnull=True).update(
+                sponsor_email=email
+            )
+    return list(
+        AlertEmail.objects.filter(for_date=today, emailed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _open_email(audience, recipient_id, pilot_id, today) -> AlertEmail | None:
+    """Today's e-mail for this recipient (and pilot), locked; None once it has been sent."""
+    email, _ = AlertEmail.objects.get_or_create(
+        audience=audience, recipient_id=recipient_id, pilot_id=pilot_id, for_date=today
+    )
+    email = AlertEmail.objects.select_for_update().get(pk=email.pk)
+    return None if email.emailed_at else email
+
+
+@transaction.atomic
+def alert_email_send(*, email_id: int) -> bool:
+    """Send one batched e-mail at most once: the row is claimed inside this transaction, so a
+    failed send rolls the claim back and the task's retry may send it; a second run (or a
+    redelivered task) sends nothing. Turned off for the organisation: claimed, not sent."""
+    from portfolio.models import OrganisationSettings
+
+    claimed = AlertEmail.objects.filter(pk=email_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
     if not claimed:
         return False
-    alert = BelowBaselineAlert.objects.select_related("person", "pilot__sponsor", "metric").get(
-        pk=alert_id
+    email = AlertEmail.objects.select_related("recipient", "pilot").get(pk=email_id)
+    listed = "supervisor_email" if email.audience == AlertAudience.SUPERVISOR else "sponsor_email"
+    alerts = list(
+        BelowBaselineAlert.objects.filter(**{listed: email})
+        .select_related("metric", "pilot", "person")
+        .order_by("pilot__name", "person__full_name", "metric__name", "period_start")
     )
-    recipients = [e for e in (alert.person.email, alert.pilot.sponsor.email) if e]
-    if recipients:
-        send_mail(
-            subject=f"{alert.metric.name} below baseline during {alert.pilot.name}",
-            message=(
-                f"{alert.person.full_name}'s {alert.metric.name} for {alert.period_start} – "
-                f"{alert.period_end} was {alert.actual:.2f}, below the frozen baseline of "
-                f"{alert.baseline:.2f}. HR reads the baseline for this period: the pilot does "
-                "not count against the supervisor."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    return True
+    if not alerts or not OrganisationSettings.load().email_below_baseline:
+        return False
+    BelowBaselineAlert.objects.filter(pk__in=[a.pk for a in alerts], emailed_at=None).update(
+        emailed_at=email.emailed_at
+    )
+    subject, body = _compose(email, alerts)
+    return email_send(subject=subject, body=body, to=[email.recipient.email])
+
+
+def _compose(email: AlertEmail, alerts: list[BelowBaselineAlert]) -> tuple[str, str]:
+    weeks = len(alerts)
+    lines = [
+        f"- {a.person.full_name}, {a.metric.name}, week of {a.period_start:%d %b %Y}: "
+        f"{a.actual:.2f} against the frozen baseline of {a.baseline:.2f} ({a.pilot.name})"
+        for a in alerts
+    ]
+    plural = "s" if weeks > 1 else ""
+    if email.audience == AlertAudience.SUPERVISOR:
+        subject = f"{weeks} week{plural} below your baseline: HR reads your baseline"
+        intro = "These weeks were below your frozen baseline during your pilot's protection:"
+    else:
+        subject = f"{email.pilot.name}: {weeks} supervisor week{plural} below baseline"
+        intro = f"In {email.pilot.name}, these supervisors' weeks were below their baseline:"
+    if email.audience == AlertAudience.SUPERVISOR:
+        link = "Your metrics: " + _site_url(reverse("metrics:mine"))
+    else:
+        link = "The pilot: " + _site_url(reverse("pilots:detail", args=[email.pilot_id]))
+    reassurance = (
+        "HR reads the baseline for these periods: the pilot does not count against the supervisor."
+    )
+    body = "\n".join([intro, "", *lines, "", reassurance, link])
+    return subject, body
+
+
+def _site_url(path: str) -> str:
+    from django.conf import settings
+
+    return settings.REDEFINE_SITE_URL.rstrip("/") + path

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import IdCursorPagination, InvalidRows
+from core.api_writes import ConditionalMixin, require_every_field
 from core.roles import is_hr_admin, sees_portfolio
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
 from metrics.filters import BaselineFilter, ObservationFilter
@@ -47,6 +48,9 @@ from metrics.services import (
 from people.models import Person
 from people.serializers import BulkResultSerializer
 
+# What a PUT must name (the key may be left out: it is in the URL).
+CONTRACT_FIELDS = ("name", "unit", "kind", "direction", "aggregation")
+
 IN_USE_DOC = (
     "Once a metric has observations or baselines, its `key`, `direction`, `aggregation`, "
     "`unit` and `kind` are fixed: changing any of them is a 409 `metric_in_use` naming the "
@@ -64,7 +68,7 @@ IN_USE_DOC = (
         "deactivate it (`active: false`) instead."
     ),
 )
-class MetricDefinitionViewSet(viewsets.ModelViewSet):
+class MetricDefinitionViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """Metric definitions keyed by `key`, written through the metrics services, which keep a
     metric's meaning fixed once observations or baselines use it."""
 
@@ -79,6 +83,10 @@ class MetricDefinitionViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = metric_definition_create(data=serializer.validated_data)
+
+    def update(self, request, *args, **kwargs):
+        require_every_field(request, CONTRACT_FIELDS)
+        return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         serializer.instance = metric_definition_update(
@@ -99,7 +107,8 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     pagination_class = IdCursorPagination
-    ordering_fields = None
+    # Only the primary key serves every filter combination at 50 M rows (the cursor's key).
+    ordering_fields = ["id"]
 
     def get_queryset(self):
         person_ids = Person.objects.filter(pk=OuterRef("subject_id")).values("external_id")

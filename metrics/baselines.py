@@ -14,7 +14,9 @@ from django.utils import timezone
 from core.errors import DomainError, NotAllowed
 from hrapi.events import BASELINE_FROZEN, BASELINE_REBASELINED, publish_event
 from metrics.models import Aggregation, Baseline, MetricDefinition, Observation
+from metrics.permissions import can_rebaseline
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots.models import Pilot, Workgroup
 
 FOUR_PLACES = Decimal("0.0001")
@@ -217,7 +219,8 @@ def baseline_rebaseline(
 ) -> Baseline:
     """Add version n+1 of one supervisor's baseline, recomputed from the original window
     (corrections made since are taken in). Only the sponsor may; a reason is required."""
-    if pilot.sponsor.user_id is None or pilot.sponsor.user_id != by.pk:
+    refuse_inactive(by)
+    if not can_rebaseline(by, pilot):
         raise NotAllowed("Only the pilot's sponsor may re-baseline.")
     if not reason or not reason.strip():
         raise DomainError(

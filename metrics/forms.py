@@ -34,3 +34,17 @@ class RebaselineForm(forms.Form):
         self.fields["person"].queryset = Person.objects.filter(
             supervised_workgroups__pilot=pilot
         ).distinct()
+
+
+class PeriodForm(forms.Form):
+    """The period "My metrics" shows, read exactly as HR's `protected-metrics` reads it."""
+
+    period_start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Must be on or after the start.")
+        return data

@@ -51,7 +51,17 @@ def read_text(upload: UploadedFile) -> str:
 
 
 def check_columns(text: str) -> None:
-    header = next(csv.reader(io.StringIO(text)), [])
+    rows = csv.reader(io.StringIO(text))
+    try:
+        header = next(rows, [])
+        for _row in rows:  # read to the end now: a malformed line is the uploader's to fix
+            pass
+    except csv.Error as exc:
+        raise DomainError(
+            f"Line {rows.line_num} cannot be read as CSV ({exc}): a cell may be longer than "
+            f"{csv.field_size_limit():,} characters or a quote left open.",
+            code="bad_csv",
+        ) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in {h.strip() for h in header}]
     if missing:
         raise DomainError(

@@ -31,7 +31,7 @@ REQUIRED = FIELDS[:-1]
 DEFAULT_SOURCE = "api"
 FOUR_PLACES = Decimal("0.0001")
 # numeric(20, 4): at most 16 digits before the decimal point.
-VALUE_LIMIT = Decimal("1e16")
+VALUE_DIGITS = 16
 # A value written plainly with at most 16 digits before the point and 4 after already fits
 # numeric(20, 4) exactly: it skips the general checks, which cost more than the rest of a row.
 PLAIN_VALUE = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,4})?")
@@ -216,8 +216,11 @@ def _value(raw) -> Decimal:
         value = Decimal(raw) if isinstance(raw, str) else Decimal(str(raw))
     except InvalidOperation:
         raise RowError("value", "Enter a decimal number.") from None
-    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+    # By the exponent, not arithmetic: abs(Decimal("1e999999999")) overflows the context.
+    if not value.is_finite() or (value and value.adjusted() >= VALUE_DIGITS):
         raise RowError("value", "Enter a finite decimal number below 10^16.")
+    if value and value.adjusted() < -5:  # rounds to zero at four places
+        return Decimal(0).quantize(FOUR_PLACES)
     if value.as_tuple().exponent < -4:  # more places than stored: round like the database
         value = value.quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)
     return value

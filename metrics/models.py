@@ -301,6 +301,8 @@ class Baseline(models.Model):
                 name="baseline_meaning_recorded",
             ),
         ]
+        # The API's `?ordering=frozen_at` (id is the primary key): a page, not a sort.
+        indexes = [models.Index(fields=["frozen_at", "id"], name="baseline_frozen_order_idx")]
 
     def __str__(self):
         return f"{self.person} {self.metric} v{self.version}"
@@ -320,9 +322,44 @@ class Baseline(models.Model):
         return {f"metric_{name}": getattr(self, f"metric_{name}") for name in MEANING}
 
 
+class AlertAudience(models.TextChoices):
+    SUPERVISOR = "supervisor", "Supervisor"
+    SPONSOR = "sponsor", "Sponsor"
+
+
+class AlertEmail(models.Model):
+    """One e-mail listing below-baseline alerts: to a supervisor about all their metrics and
+    weeks (no pilot), or to a sponsor about one pilot. At most one per recipient (and pilot)
+    and day, so a large import is one e-mail per person, not one per row."""
+
+    audience = models.CharField(max_length=12, choices=AlertAudience.choices)
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    pilot = models.ForeignKey(Pilot, null=True, blank=True, on_delete=models.CASCADE)
+    for_date = models.DateField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "for_date"],
+                condition=models.Q(audience="supervisor"),
+                name="alert_email_supervisor_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "pilot", "for_date"],
+                condition=models.Q(audience="sponsor"),
+                name="alert_email_sponsor_once_a_day_per_pilot",
+            ),
+        ]
+
+    def __str__(self):
+        return f"below-baseline e-mail to {self.recipient_id} for {self.for_date}"
+
+
 class BelowBaselineAlert(models.Model):
-    """A supervisor's actual fell below the frozen baseline during protection. One row, and so
-    one email, per person, metric and period."""
+    """A supervisor's actual fell below the frozen baseline during protection. One row per
+    person, metric and period; it is listed in one daily e-mail to the supervisor and one to
+    the pilot's sponsor (`supervisor_email`, `sponsor_email`)."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="below_baseline_alerts")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -332,7 +369,13 @@ class BelowBaselineAlert(models.Model):
     actual = models.DecimalField(max_digits=20, decimal_places=4)
     baseline = models.DecimalField(max_digits=20, decimal_places=4)
     created_at = models.DateTimeField(auto_now_add=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # first listed in a sent e-mail
+    supervisor_email = models.ForeignKey(
+        AlertEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sponsor_email = models.ForeignKey(
+        AlertEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period_start", "id"]

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
+from core import palette
 from core.charts import plotly_text
-from metrics.models import Baseline, BelowBaselineAlert, MetricDefinition, Observation
+from metrics.models import Baseline, BelowBaselineAlert, Observation
 from metrics.protection import ProtectedMetric, protected_metrics, protection_window
 from people.models import Person
 from pilots.models import Pilot
@@ -32,20 +33,31 @@ class MetricCard:
     chart: dict = field(default_factory=dict)
 
 
-def my_metrics(person: Person, today: dt.date | None = None) -> dict:
-    """What a supervisor sees about their own performance metrics (constant queries)."""
+def my_metrics(
+    person: Person,
+    today: dt.date | None = None,
+    *,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> dict:
+    """What a supervisor sees about their own performance metrics for a period (by default
+    the last four full weeks): the very rows HR's `protected-metrics` answers for it, the
+    below-baseline weeks inside it where a baseline is in force, and a chart of the weeks
+    around it (constant queries)."""
     today = today or timezone.localdate()
     start, end = last_full_weeks(today, RECENT_WEEKS)
+    start, end = period_start or start, period_end or end
     rows = protected_metrics(person=person, period_start=start, period_end=end)
-    chart_start = end - dt.timedelta(weeks=CHART_WEEKS, days=-1)
+    chart_start = min(start, end - dt.timedelta(weeks=CHART_WEEKS, days=-1))
     series = _weekly_series(person, chart_start, end)
-    alerts = _alerts_by_metric(person, start)
+    alerts = _alerts_by_metric(person, start, end)
     pilot = next((r.pilot for r in rows if r.pilot), None)
     window = protection_window(pilot) if pilot else None
     cards = [
         MetricCard(
             row=r,
-            alerts=alerts.get(r.metric.pk, []),
+            # "Below baseline" only where a baseline is in force for this period.
+            alerts=alerts.get((r.pilot.pk, r.metric.pk), []) if r.baseline is not None else [],
             chart=_chart(r, series.get(r.metric.pk, []), window, chart_start, end),
         )
         for r in rows
@@ -73,10 +85,14 @@ def _weekly_series(person, start, end) -> dict[int, list[tuple[str, float]]]:
     return series
 
 
-def _alerts_by_metric(person, since) -> dict[int, list[BelowBaselineAlert]]:
-    found: dict[int, list] = {}
-    for alert in BelowBaselineAlert.objects.filter(person=person, period_end__gte=since):
-        found.setdefault(alert.metric_id, []).append(alert)
+def _alerts_by_metric(person, start, end) -> dict[tuple[int, int], list[BelowBaselineAlert]]:
+    """Below-baseline weeks lying inside the period, by pilot and metric."""
+    found: dict[tuple[int, int], list] = {}
+    alerts = BelowBaselineAlert.objects.filter(
+        person=person, period_start__gte=start, period_end__lte=end
+    )
+    for alert in alerts:
+        found.setdefault((alert.pilot_id, alert.metric_id), []).append(alert)
     return found
 
 
@@ -103,7 +119,7 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
                 "name": "Frozen baseline",
                 "x": [band_start, band_end],
                 "y": [baseline, baseline],
-                "line": {"dash": "dash", "color": "#b26a00"},
+                "line": {"dash": "dash", "color": palette.BASELINE},
             }
         )
         # The band is the zone where HR reads the baseline instead of the actual.
@@ -121,12 +137,17 @@ def _chart(row: ProtectedMetric, points, window, chart_start, chart_end) -> dict
                 "x1": band_end,
                 "y0": y0,
                 "y1": y1,
-                "fillcolor": "rgba(178,106,0,0.12)",
+                "fillcolor": palette.translucent(palette.BASELINE, 0.12),
                 "line": {"width": 0},
                 "layer": "below",
             }
         )
     return {
+        "columns": ["week_start", "actual", "baseline_in_force"],
+        "rows": [
+            [day, value, float(row.baseline) if row.baseline is not None and window else ""]
+            for day, value in points
+        ],
         "data": data,
         "layout": {
             "shapes": shapes,
@@ -195,10 +216,6 @@ def _status(rows: list[Baseline], pilot: Pilot) -> str:
     if any(b.value is None for b in rows):
         return "overridden" if pilot.baseline_override_reason else "missing data"
     return "frozen"
-
-
-def performance_metrics() -> list[MetricDefinition]:
-    return list(MetricDefinition.objects.performance())
 
 
 def sees_every_baseline_of(pilot: Pilot, user) -> bool:

@@ -75,18 +75,6 @@ class ObservationSerializer(serializers.ModelSerializer):
         return str(obs.subject_id)
 
 
-class ObservationRowSerializer(serializers.Serializer):
-    """One row of a bulk request (documentation only: rows are validated in bulk)."""
-
-    metric = serializers.CharField()
-    subject_type = serializers.ChoiceField(choices=["person", "workgroup", "pilot"])
-    subject_id = serializers.CharField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
-    source = serializers.CharField(required=False, default="api")
-
-
 class ObservationBulkSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.DictField(), max_length=10_000)
 

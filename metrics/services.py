@@ -91,28 +91,3 @@ def observations_upsert(
     if check_alerts and (result.created or result.updated):
         enqueue("metrics.tasks.alerts_check_below_baseline")
     return result
-
-
-@transaction.atomic
-def observation_upsert(
-    *,
-    metric: str,
-    subject_type: str,
-    subject_id: str | int,
-    period_start: str,
-    period_end: str,
-    value,
-    source: str = "",
-    by: Writer | None = None,
-) -> IngestResult:
-    """One observation through the same rules as a batch (natural key, supersede, no-op)."""
-    row = {
-        "metric": metric,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "period_start": period_start,
-        "period_end": period_end,
-        "value": value,
-        "source": source,
-    }
-    return observations_upsert(rows=[row], by=by)

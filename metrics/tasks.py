@@ -2,20 +2,26 @@
 
 from celery import shared_task
 
-from core.tasks import TASK_OPTIONS
-from metrics.alerts import alert_email, alerts_create_below_baseline
+from core.outbox import enqueue
+from core.tasks import EMAIL_RETRY, TASK_OPTIONS
+from metrics.alerts import alert_email_send, alert_emails_file, alerts_create_below_baseline
 from metrics.imports import import_job_process
-from metrics.models import BelowBaselineAlert
 
 
 @shared_task(**TASK_OPTIONS)
 def alerts_check_below_baseline() -> int:
-    """Create missing alerts, then email every alert not yet emailed (each claimed first)."""
+    """Create missing alerts, put them in today's batched e-mails, and queue one task per
+    e-mail not sent yet (each claims its row, so a second run sends nothing twice)."""
     alerts_create_below_baseline()
-    pending = BelowBaselineAlert.objects.filter(emailed_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    return sum(alert_email(alert_id=pk) for pk in list(pending))
+    pending = alert_emails_file()
+    for email_id in pending:
+        enqueue("metrics.tasks.email_below_baseline", email_id=email_id)
+    return len(pending)
+
+
+@shared_task(**TASK_OPTIONS, **EMAIL_RETRY)
+def email_below_baseline(email_id: int) -> bool:
+    return alert_email_send(email_id=email_id)
 
 
 @shared_task(**TASK_OPTIONS)

@@ -7,6 +7,7 @@ from metrics import views
 app_name = "metrics"
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("mine/<str:key>.<str:fmt>", views.mine_export, name="mine_export"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/status/", views.import_status, name="import-status"),

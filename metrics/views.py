@@ -4,16 +4,17 @@ progress page polling a JSON status), and the sponsor's re-baseline action."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.exports import table_response
 from core.roles import is_hr_admin
 from metrics.baselines import baseline_rebaseline
-from metrics.forms import ImportForm, RebaselineForm
+from metrics.forms import ImportForm, PeriodForm, RebaselineForm
 from metrics.imports import error_report_csv, import_job_create
 from metrics.models import ImportJob
 from metrics.selectors import my_metrics, sponsor_alerts
@@ -24,11 +25,34 @@ from pilots.models import Pilot
 @login_required
 def mine(request):
     person = Person.objects.filter(user=request.user).first()
-    context = {"person": person}
+    form = PeriodForm(request.GET if "period_start" in request.GET else None)
+    period = form.cleaned_data if form.is_valid() else {}
+    context = {"person": person, "period_form": form}
     if person is not None:
-        context |= my_metrics(person)
+        context |= my_metrics(person, **period)
         context["sponsor_alerts"] = sponsor_alerts(person)
+        if not form.is_bound:
+            context["period_form"] = PeriodForm(
+                initial={
+                    "period_start": context["period_start"],
+                    "period_end": context["period_end"],
+                }
+            )
     return render(request, "metrics/mine.html", context)
+
+
+@login_required
+def mine_export(request, key, fmt):
+    """One metric chart's data table of My metrics, for the period the page shows."""
+    person = get_object_or_404(Person, user=request.user)
+    form = PeriodForm(request.GET if "period_start" in request.GET else None)
+    period = form.cleaned_data if form.is_valid() else {}
+    card = next((c for c in my_metrics(person, **period)["cards"] if c.row.metric.key == key), None)
+    if card is None:
+        raise Http404("No such metric.")
+    return table_response(
+        card.chart["columns"], card.chart["rows"], filename=f"my-metrics-{key}", fmt=fmt
+    )
 
 
 def _hr_admin_only(request):

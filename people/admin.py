@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from core.admin import HistoryAdmin
 from core.errors import DomainError
 from people.models import OrgUnit, Person
+from people.permissions import sees_everyone
 from people.services import person_deactivate, person_link_user, person_reactivate
 
 
@@ -58,6 +59,16 @@ class PersonAdmin(HistoryAdmin):
     autocomplete_fields = ["org_unit", "manager"]
     exclude = ["user"]
     readonly_fields = ["login", "history_page", "deprovisioned_at"]
+
+    def get_queryset(self, request):
+        """The same people the pages and the API show this user (people.permissions), so
+        the change list and every autocomplete of people follow one rule."""
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_search_fields(self, request):
+        if sees_everyone(request.user):
+            return self.search_fields
+        return ["full_name", "external_id"]  # no probing of e-mails one may not read
 
     @admin.display(description="Login")
     def login(self, obj):

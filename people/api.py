@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from core.api_writes import PATCH_DOC, PUT_DOC, ConditionalMixin, require_every_field
 from core.roles import is_hr_admin
 from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
@@ -35,6 +36,7 @@ EXTERNAL_ID = r"[^/]+"
 
 
 class _ExternalIdViewSet(
+    ConditionalMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -49,6 +51,8 @@ class _ExternalIdViewSet(
     ordering_fields = ["external_id", "updated_at"]
     ordering = ["external_id"]
     write_serializer_class = create_serializer_class = None
+    # What a PUT must name: the contract's fields (the key is in the URL).
+    put_fields: tuple[str, ...] = ()
     # (upsert, create, update, deactivate) services, set by each resource
     upsert = create_one = update_one = deactivate = None
 
@@ -66,6 +70,7 @@ class _ExternalIdViewSet(
 
     def update(self, request, *args, **kwargs):
         obj = self.get_object()
+        require_every_field(request, self.put_fields)
         data = self._valid_input(request, partial=kwargs.get("partial", False), instance=obj)
         obj = type(self).update_one(obj, data)
         return Response(self.serializer_class(self.get_queryset().get(pk=obj.pk)).data)
@@ -98,6 +103,8 @@ BULK_DOC = (
 
 
 @extend_schema_view(
+    update=extend_schema(description=PUT_DOC),
+    partial_update=extend_schema(description=PATCH_DOC),
     destroy=extend_schema(description="Deactivates the org unit (`active: false`); 204."),
 )
 class OrgUnitViewSet(_ExternalIdViewSet):
@@ -105,6 +112,7 @@ class OrgUnitViewSet(_ExternalIdViewSet):
     write_serializer_class = OrgUnitUpdateSerializer
     create_serializer_class = OrgUnitCreateSerializer
     filterset_class = OrgUnitFilter
+    put_fields = ("name", "parent_external_id")
     upsert = staticmethod(services.org_units_upsert)
     create_one = staticmethod(lambda data: services.org_unit_create(data=data))
     update_one = staticmethod(lambda obj, data: services.org_unit_update(org_unit=obj, data=data))
@@ -122,6 +130,8 @@ class OrgUnitViewSet(_ExternalIdViewSet):
 
 
 @extend_schema_view(
+    update=extend_schema(description=PUT_DOC),
+    partial_update=extend_schema(description=PATCH_DOC),
     destroy=extend_schema(
         description="Deactivates the person (`active: false`) and keeps their history; 204. "
         "The person stays readable."
@@ -132,6 +142,7 @@ class PersonViewSet(_ExternalIdViewSet):
     write_serializer_class = PersonUpdateSerializer
     create_serializer_class = PersonCreateSerializer
     filterset_class = PersonFilter
+    put_fields = ("full_name", "email", "org_unit_external_id", "manager_external_id", "active")
     ordering_fields = ["external_id", "full_name", "updated_at"]
     upsert = staticmethod(services.people_upsert)
     create_one = staticmethod(lambda data: services.person_create(data=data))

@@ -12,12 +12,13 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import MAX_ID
+from core.roles import GRANTABLE_ROLES
+from core.widgets import OnePassSelect
 from people import search
 from people.models import Person
 
 TYPED_SUFFIX = "_search"
-# A larger id cannot be a primary key (and would overflow PostgreSQL's bigint).
-MAX_ID = 2**63 - 1
 
 
 def _is_id(text: str) -> bool:
@@ -127,3 +128,46 @@ class PersonField(forms.Field):
                 params={"label": search.label(person)},
             )
         return person
+
+
+class RoleChangeForm(forms.Form):
+    """Grant or withdraw one role on the person page (one small form per role)."""
+
+    role = forms.ChoiceField(choices=list(GRANTABLE_ROLES.items()))
+    change = forms.ChoiceField(choices=[("grant", "Grant"), ("withdraw", "Withdraw")])
+
+
+class ReasonForm(forms.Form):
+    """Why access changes, kept in the person's history."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Why (kept in the history)",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class _OrgUnitPaths:
+    """Org units named by their path ("Claims › Claims team 1"), in tree order: a tree holds
+    many "Team 1"s, and a flat list of names cannot tell them apart. The path comes with the
+    choices' own query (django-tree-queries' recursive query), whatever queryset is set."""
+
+    def _set_queryset(self, queryset):
+        if queryset is not None:
+            queryset = queryset.order_by().with_tree_fields().tree_fields(tree_names="name")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj):
+        names = getattr(obj, "tree_names", None)
+        return " › ".join(names) if names else obj.name
+
+
+class OrgUnitChoiceField(_OrgUnitPaths, forms.ModelChoiceField):
+    widget = OnePassSelect
+
+
+class OrgUnitMultipleChoiceField(_OrgUnitPaths, forms.ModelMultipleChoiceField):
+    pass

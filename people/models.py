@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from tree_queries.query import TreeQuerySet
 
 from core.history import History
 
@@ -14,7 +15,10 @@ class OrgUnitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrgUnitQuerySet(models.QuerySet):
+class OrgUnitQuerySet(TreeQuerySet):
+    """The org tree through django-tree-queries (`with_tree_fields()`, `ancestors()`): the
+    `parent` key is the tree's edge, so no column is added."""
+
     def visible_to(self, user):
         """The organisation tree is not secret: every logged-in person may read it."""
         return self if user.is_authenticated else self.none()
@@ -43,7 +47,9 @@ class OrgUnit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="org_unit_not_own_parent"
-            )
+            ),
+            # HR systems and identity providers disagree on case: E00001 and e00001 are one key.
+            models.UniqueConstraint(Lower("external_id"), name="org_unit_external_id_ci_unique"),
         ]
 
     def __str__(self):
@@ -55,9 +61,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user):
-        """Every logged-in person may read the directory (names, units, managers), which
-        pilots need to pick members and supervisors. Writes are for HR admins only."""
-        return self if user.is_authenticated else self.none()
+        """The people the user may read, on a need-to-know basis (people.permissions)."""
+        from people.permissions import visible_people
+
+        return visible_people(self, user)
 
     def provisioned(self):
         """People SCIM may address: not deleted by an identity system."""
@@ -101,12 +108,37 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name_plural = "people"
         permissions = [("manage_people", "Manage people, metric definitions and API clients")]
-        indexes = [models.Index(Lower("email"), name="person_email_lower_idx")]
+        indexes = [
+            models.Index(Lower("email"), name="person_email_lower_idx"),
+            # The default and the API's `?ordering=` keys: a page, not a sort of the table.
+            models.Index(fields=["full_name", "id"], name="person_name_order_idx"),
+            models.Index(fields=["updated_at", "id"], name="person_updated_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
-            )
+            ),
+            models.UniqueConstraint(Lower("external_id"), name="person_external_id_ci_unique"),
         ]
 
     def __str__(self):
         return self.full_name
+
+
+class Invitation(models.Model):
+    """An HR admin invited a person to log in: one e-mail with a one-time set-password link,
+    sent by a task that claims the row first (`sent_at`), so a repeated delivery sends none."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Invitation of {self.person}"

@@ -26,7 +26,9 @@ def label(person: Person) -> str:
     return f"{person.full_name} ({person.external_id})"
 
 
-def suggestions(people: QuerySet[Person], text: str, *, limit: int = SUGGESTIONS) -> list[Person]:
+def suggestions(
+    people: QuerySet[Person], text: str, *, limit: int = SUGGESTIONS, emails: bool = True
+) -> list[Person]:
     """Up to `limit` + 1 active people whose name holds every word typed, or whose external id
     or email starts with the text; an exact external id or email first, then by name. The
     extra row tells the caller there are more. One query with a LIMIT, its cost bounded by
@@ -34,19 +36,28 @@ def suggestions(people: QuerySet[Person], text: str, *, limit: int = SUGGESTIONS
     text = cleaned(text)
     if len(text) < MIN_LENGTH:
         return []
-    name = Q()
-    for term in text.split()[:MAX_TERMS]:
-        name &= Q(full_name__icontains=term)
-    typed = Q(external_id__istartswith=text) | Q(email__istartswith=text)
-    exact = Q(external_id__iexact=text) | Q(email__iexact=text)
-    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(
-        people.active()
-        .filter(name | typed)
-        .annotate(rank=rank)
+        matching(people.active(), text, emails=emails)
         .order_by("rank", "full_name", "id")
         .only("id", "full_name", "external_id")[: limit + 1]
     )
+
+
+def matching(people: QuerySet[Person], text: str, *, emails: bool = True) -> QuerySet[Person]:
+    """The people whose name holds every word typed, or whose external id or email starts
+    with the text, annotated with `rank` (0 for an exact external id or email). Text too
+    short to search filters nothing."""
+    text = cleaned(text)
+    if len(text) < MIN_LENGTH:
+        return people.annotate(rank=Value(1, output_field=IntegerField()))
+    name = Q()
+    for term in text.split()[:MAX_TERMS]:
+        name &= Q(full_name__icontains=term)
+    # `emails`: whether the viewer may read e-mails; else typing one finds no one (no probing).
+    typed = Q(external_id__istartswith=text) | (Q(email__istartswith=text) if emails else Q())
+    exact = Q(external_id__iexact=text) | (Q(email__iexact=text) if emails else Q())
+    rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return people.filter(name | typed).annotate(rank=rank)
 
 
 def exact_matches(text: str) -> list[Person]:

@@ -42,6 +42,18 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, person):
+        """Others' e-mail, manager and org unit are null for a viewer who may not read them
+        (people.permissions); the field names stay the contract's."""
+        from hrapi.permissions import client_of
+        from people.permissions import person_fields_for
+
+        data = super().to_representation(person)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        return person_fields_for(data, person, user=request.user, client=client_of(request))
+
 
 class OrgUnitRowSerializer(serializers.Serializer):
     """One org unit as HR sends it (a create, an update or a bulk row). Only shape checks here:

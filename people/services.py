@@ -1,4 +1,6 @@
-"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds.
+"""Writes for people and org units: one set-based upsert serves single writes and bulk feeds;
+and, for HR admins on the people pages, a person's access: invitations to log in, roles,
+deactivation.
 
 An upsert validates every row first and writes nothing if any row is bad (all-or-nothing).
 Rows are keyed by `external_id`; a key missing from a row leaves that value as it is, so a
@@ -10,21 +12,30 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.api import InvalidRows
 from core.errors import DomainError, NotAllowed, StateConflict
-from core.history import acting_as, bulk_update_recorded, record_created
-from core.roles import is_hr_admin
+from core.history import acting_as, bulk_create_recorded, bulk_update_recorded, record_created
+from core.roles import GRANTABLE_ROLES, is_hr_admin
 from core.sessions import sessions_end_for
-from people.models import OrgUnit, Person
+from people.models import Invitation, OrgUnit, Person
+from people.permissions import (
+    activation_refusal,
+    invite_refusal,
+    refuse_inactive,
+    role_change_refusal,
+)
 from people.serializers import BULK_MAX_ROWS, OrgUnitRowSerializer, PersonRowSerializer
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# External ids lowered by the database per query (SQLite allows 32,766 parameters; be modest).
+KEY_BATCH = 500
 
 
 @dataclass
@@ -80,8 +91,9 @@ def _row_errors(index: int, detail) -> list[dict]:
     ]
 
 
-def _validated(tree: _Tree, rows: list) -> tuple[list[tuple[int, dict]], list[dict]]:
-    """Shape-check every row: (index, clean row) pairs and the errors of the others."""
+def _validated(tree: _Tree, rows: list) -> tuple[list[tuple[int, dict]], list[dict], dict]:
+    """Shape-check every row: (index, clean row) pairs, the errors of the others, and each
+    external id's key as the unique constraint compares it."""
     if not isinstance(rows, list) or not rows:
         raise DomainError(
             'Send {"rows": [...]} with at least one row.',
@@ -94,20 +106,65 @@ def _validated(tree: _Tree, rows: list) -> tuple[list[tuple[int, dict]], list[di
             code="invalid",
             fields={"rows": [f"Ensure this list has at most {BULK_MAX_ROWS} rows."]},
         )
-    cleaned, errors, seen = [], [], {}
+    valid, errors = [], []
     for index, row in enumerate(rows):
         serializer = tree.row_serializer(data=row)
         if not isinstance(row, dict):
             errors += _row_errors(index, "Each row must be a JSON object.")
         elif not serializer.is_valid():
             errors += _row_errors(index, serializer.errors)
-        elif serializer.validated_data["external_id"] in seen:
-            first = seen[serializer.validated_data["external_id"]]
-            errors += _row_errors(index, {"external_id": [f"Also in row {first}."]})
         else:
-            seen[serializer.validated_data["external_id"]] = index
-            cleaned.append((index, serializer.validated_data))
-    return cleaned, errors
+            valid.append((index, serializer.validated_data))
+    keys = _unique_keys([row["external_id"] for _, row in valid])
+    cleaned, seen = [], {}
+    for index, row in valid:
+        key = keys[row["external_id"]]
+        if key in seen:
+            errors += _row_errors(index, {"external_id": [f"Also in row {seen[key]}."]})
+        else:
+            seen[key] = index
+            cleaned.append((index, row))
+    return cleaned, errors, keys
+
+
+def _unique_keys(external_ids: list[str]) -> dict[str, str]:
+    """Each external id as the unique constraint compares it: LOWER() of the database, not
+    Python's str.lower(), which folds letters SQLite's LOWER leaves alone (Â, Ö: SQLite folds
+    only A-Z) and differs from PostgreSQL's on a few. Matched in Python, `Âö` beside a stored
+    `Âö` looked new and its insert broke the constraint (a 500 schemathesis found)."""
+    keys = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(external_ids), KEY_BATCH):
+            batch = external_ids[start : start + KEY_BATCH]
+            values = ", ".join(["(%s)"] * len(batch))  # placeholders only: the ids are params
+            sql = f"SELECT column1, LOWER(column1) FROM (VALUES {values}) AS sent"  # noqa: S608
+            cursor.execute(sql, batch)
+            keys.update(cursor.fetchall())
+    return keys
+
+
+def _stored(tree: _Tree, cleaned: list, keys: dict[str, str]) -> tuple[dict, list[dict]]:
+    """The stored rows the batch names, by external_id, in one query matching case-insensitively
+    (the expression index of the unique constraint serves it), and the errors of rows naming a
+    stored key in another case: `e00001` beside `E00001` would be a second person to us and
+    the same one to the HR system. Refused, naming the stored one."""
+    sent = {keys[row["external_id"]]: (index, row["external_id"]) for index, row in cleaned}
+    existing, errors = {}, []
+    found = tree.model.objects.annotate(key=Lower("external_id"), ref=F(f"{tree.fk}__external_id"))
+    for obj in found.filter(key__in=sent):
+        index, external_id = sent[obj.key]
+        if external_id == obj.external_id:
+            existing[obj.external_id] = obj
+            continue
+        errors.append(
+            {
+                "index": index,
+                "field": "external_id",
+                "message": f"{tree.model._meta.verbose_name.capitalize()} "
+                f"{obj.external_id!r} exists; external ids are unique ignoring case.",
+            }
+        )
+    return existing, errors
 
 
 def _parents(tree: _Tree, cleaned: list[dict], existing: dict) -> dict[str, str | None]:
@@ -185,19 +242,16 @@ def _on_cycles(graph: dict[str, str | None]) -> set[str]:
 
 
 def _upsert(tree: _Tree, rows: list, extra_refs: Callable | None = None) -> UpsertResult:
-    cleaned, shape_errors = _validated(tree, rows)
-    ids = [row["external_id"] for _, row in cleaned]
-    existing = {
-        obj.external_id: obj
-        for obj in tree.model.objects.filter(external_id__in=ids).annotate(
-            ref=F(f"{tree.fk}__external_id")
-        )
-    }
-    refs = {row.get(tree.ref_field) for _, row in cleaned} - {None} - _named(rows)
+    cleaned, shape_errors, keys = _validated(tree, rows)
+    existing, case_errors = _stored(tree, cleaned, keys)
+    wanted = _parents(tree, cleaned, existing)
+    # Every parent/manager the rows end with, named or kept: a row without the key keeps its
+    # current one, which _link must find too (it set it to None before: a lossy write).
+    refs = set(wanted.values()) - {None} - _named(rows)
     ref_pks = dict(tree.model.objects.filter(external_id__in=refs).values_list("external_id", "pk"))
     extra = extra_refs(cleaned) if extra_refs else ({}, [])
-    wanted = _parents(tree, cleaned, existing)
     errors = shape_errors + _check_references(tree, cleaned, _named(rows), ref_pks) + extra[1]
+    errors += case_errors
     errors += [
         {"index": index, "field": tree.required, "message": "This field is required."}
         for index, row in cleaned
@@ -308,11 +362,13 @@ def _single(upsert: Callable, row: dict) -> None:
 
 
 def _create(model, upsert, data: dict):
-    if model.objects.filter(external_id=data.get("external_id")).exists():
+    stored = model.objects.filter(external_id__iexact=data.get("external_id")).first()
+    if stored is not None:
         raise StateConflict(
-            f"A {model._meta.verbose_name} with external_id {data['external_id']!r} exists.",
+            f"A {model._meta.verbose_name} with external_id {stored.external_id!r} exists "
+            "(external ids are unique ignoring case).",
             code="conflict",
-            fields={"external_id": ["Already in use."]},
+            fields={"external_id": [f"Already in use by {stored.external_id!r}."]},
         )
     _single(upsert, data)
     return model.objects.get(external_id=data["external_id"])
@@ -362,11 +418,25 @@ def _login_follows(person: Person) -> None:
         sessions_end_for(user_id=user.pk)
 
 
+def _check_activation(by, person: Person) -> None:
+    """People pages name who acts; feeds, SCIM and the admin (`by` None) are judged before."""
+    if by is None:
+        return
+    refuse_inactive(by)
+    refused = activation_refusal(by, person)
+    if refused:
+        raise NotAllowed(refused)
+
+
 @transaction.atomic
-def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
+def person_deactivate(
+    *, person: Person, deprovisioned: bool = False, by=None, reason: str = ""
+) -> None:
     """End a person's access within the request: inactive, login disabled, sessions deleted.
     People are never deleted: pilots, baselines and history keep pointing at them. An
-    identity system's delete also sets `deprovisioned_at` (SCIM then answers 404)."""
+    identity system's delete also sets `deprovisioned_at` (SCIM then answers 404). An HR
+    admin on the people pages is `by`, kept in the history with the reason."""
+    _check_activation(by, person)
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     changed = ["active"] if person.active else []
     person.active = False
@@ -374,17 +444,20 @@ def person_deactivate(*, person: Person, deprovisioned: bool = False) -> None:
         person.deprovisioned_at = timezone.now()
         changed.append("deprovisioned_at")
     if changed:
-        person.save(update_fields=[*changed, "updated_at"])
+        with acting_as(user=by, reason=reason):
+            person.save(update_fields=[*changed, "updated_at"])
     _login_follows(person)
 
 
 @transaction.atomic
-def person_reactivate(*, person: Person) -> None:
+def person_reactivate(*, person: Person, by=None, reason: str = "") -> None:
     """Active again, and so is the linked login (its password unchanged)."""
+    _check_activation(by, person)
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not person.active:
         person.active = True
-        person.save(update_fields=["active", "updated_at"])
+        with acting_as(user=by, reason=reason):
+            person.save(update_fields=["active", "updated_at"])
     _login_follows(person)
 
 
@@ -446,6 +519,15 @@ def _actor_of(by) -> dict:
 def external_id_change(*, obj: Person | OrgUnit, external_id: str) -> None:
     """An identity system renamed the key (SCIM userName or externalId): recorded in history."""
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    model = type(obj)
+    stored = model.objects.filter(external_id__iexact=external_id).exclude(pk=obj.pk).first()
+    if stored is not None:
+        raise StateConflict(
+            f"A {model._meta.verbose_name} with external_id {stored.external_id!r} exists "
+            "(external ids are unique ignoring case).",
+            code="conflict",
+            fields={"external_id": [f"Already in use by {stored.external_id!r}."]},
+        )
     if obj.external_id != external_id:
         obj.external_id = external_id
         obj.save(update_fields=["external_id", "updated_at"])
@@ -482,3 +564,173 @@ def org_unit_deactivate(*, org_unit: OrgUnit) -> None:
     if org_unit.active:
         org_unit.active = False
         org_unit.save(update_fields=["active", "updated_at"])
+
+
+# --- access: invitations to log in and roles, from the people pages ---------------------------
+
+
+def _refuse(message: str | None) -> None:
+    if message:
+        raise NotAllowed(message)
+
+
+def _new_login(person: Person):
+    """A login for the person, named after their external id, with no usable password: the
+    invitation's one-time link sets the first one."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    username = person.external_id[:150]
+    if model.objects.filter(username__iexact=username).exists():
+        username = f"{username[:140]}-{person.pk}"
+    user = model(username=username, email=person.email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def person_invite(*, person: Person, by) -> Invitation:
+    """Invite an active person with an e-mail address to log in: their login is made (or
+    kept) and linked through `person_link_user`, and a task e-mails them a one-time link to
+    set their password once this commits."""
+    from core.outbox import enqueue
+
+    refuse_inactive(by)
+    _refuse(invite_refusal(by, person))
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    if not person.active:
+        raise StateConflict(
+            f"{person.full_name} is inactive: reactivate them before inviting them.",
+            code="person_inactive",
+        )
+    if not person.email:
+        raise DomainError(
+            f"{person.full_name} has no e-mail address, so no invitation can reach them. "
+            "Add one in the HR system first.",
+            code="no_email",
+            fields={"email": ["Required to send an invitation."]},
+        )
+    if person.user is None:
+        person = person_link_user(
+            person=person, user=_new_login(person), by=by, reason="invited to log in"
+        )
+    invitation = Invitation.objects.create(person=person, user=person.user, invited_by=by)
+    enqueue("people.tasks.email_invitation", invitation_id=invitation.pk)
+    return invitation
+
+
+def invitation_link(user) -> str:
+    """The one-time set-password link, on SITE_URL (never the request's Host)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.REDEFINE_SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def invitation_email(*, invitation_id: int) -> bool:
+    """Send the invitation once: claim it (`sent_at`), then send; a failed send rolls the
+    claim back for the retry. Nothing goes to someone deactivated or relinked since."""
+    from core.emails import email_send
+
+    claimed = Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("person", "user").get(pk=invitation_id)
+    person, user = invitation.person, invitation.user
+    if not (person.active and user.is_active and person.user_id == user.pk):
+        return False
+    body = (
+        f"Hello {person.full_name},\n\n"
+        "you are invited to log in to Redefine, where your organisation runs its pilots of "
+        "redefining work. Choose your password here:\n\n"
+        f"{invitation_link(user)}\n\n"
+        f"Then log in with the username {user.get_username()}. The link works once."
+    )
+    return email_send(subject="Your Redefine login", body=body, to=[person.email])
+
+
+def _role_group(role: str):
+    from django.contrib.auth.models import Group
+
+    if role not in GRANTABLE_ROLES:
+        raise DomainError(f"Unknown role {role!r}.", code="invalid", fields={"role": ["Unknown."]})
+    return Group.objects.get(name=role)
+
+
+def _role_login(person: Person, role: str, by, *, grant: bool):
+    refuse_inactive(by)
+    group = _role_group(role)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    _refuse(role_change_refusal(by, person, role, grant=grant))
+    if person.user is None:
+        raise StateConflict(
+            f"{person.full_name} has no login yet: invite them to log in first.", code="no_login"
+        )
+    if grant and not person.active:
+        raise StateConflict(
+            f"{person.full_name} is inactive: reactivate them before granting a role.",
+            code="person_inactive",
+        )
+    return person.user, group
+
+
+def _by_hand(user, role: str):
+    from hrapi.models import RoleGrant
+
+    return RoleGrant.objects.filter(user=user, role=role, group__isnull=True)
+
+
+@transaction.atomic
+def person_role_grant(*, person: Person, role: str, by, reason: str = "") -> None:
+    """Grant a role by hand. Recorded as SCIM's grants are, a RoleGrant (here without an
+    access group) with its history row, so the person's history shows who granted it."""
+    from hrapi.models import RoleGrant
+
+    user, group = _role_login(person, role, by, grant=True)
+    with acting_as(user=by, reason=reason):
+        if not _by_hand(user, role).exists():
+            bulk_create_recorded(RoleGrant, [RoleGrant(user=user, role=role)], batch_size=1)
+        user.groups.add(group)
+
+
+@transaction.atomic
+def person_role_withdraw(*, person: Person, role: str, by, reason: str = "") -> None:
+    """Withdraw a role given by hand. A role an access group grants stays with the identity
+    provider's group push: withdrawing it here would come back at its next push."""
+    from hrapi.models import RoleGrant
+
+    user, group = _role_login(person, role, by, grant=False)
+    if not user.groups.filter(pk=group.pk).exists():
+        return
+    granting = sorted(
+        RoleGrant.objects.filter(user=user, role=role, group__isnull=False).values_list(
+            "group__display_name", flat=True
+        )
+    )
+    if granting:
+        raise StateConflict(
+            f"{person.full_name} holds this role through the access group "
+            f"{', '.join(granting)} of your identity provider: remove them from it there.",
+            code="role_from_access_group",
+        )
+    with acting_as(user=by, reason=reason):
+        if not _by_hand(user, role).exists():
+            # Held since before grants were recorded: record it, so its withdrawal has a row.
+            with acting_as(reason="held before role grants were recorded"):
+                bulk_create_recorded(RoleGrant, [RoleGrant(user=user, role=role)], batch_size=1)
+        _by_hand(user, role).delete()  # one history row each
+        user.groups.remove(group)

@@ -6,7 +6,7 @@ the pilot pages. Editing them here would skip those rules, so staff read and sea
 
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, ReadOnly
 from pilots.models import (
     Charter,
     CompetingInitiative,
@@ -18,17 +18,6 @@ from pilots.models import (
     Workgroup,
     WorkgroupMember,
 )
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(ReadOnly, admin.TabularInline):

@@ -1,15 +1,12 @@
 """One FilterSet per list, shared by the pilot list page and the API."""
 
 import django_filters
-from django import forms
 
+from core.filters import IdFilter
 from core.widgets import OnePassSelect
 from hrapi.models import ApiClient
 from people.models import Person
 from pilots.models import Approach, Pilot, PilotStatus, Workgroup
-
-# The largest primary key a database column holds: larger ids are a 400, not an overflow.
-MAX_ID = 2**63 - 1
 
 
 def sponsors_seen_by(request):
@@ -38,13 +35,6 @@ class PilotFilter(django_filters.FilterSet):
     class Meta:
         model = Pilot
         fields = ["status", "approach", "sponsor"]
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class WorkgroupFilter(django_filters.FilterSet):

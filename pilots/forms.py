@@ -2,10 +2,10 @@
 
 from django import forms
 
-from core.widgets import OnePassSelect
+from core.widgets import DateInput
 from goals.forms import GoalsField, servable_goals
 from goals.models import Goal
-from people.forms import PersonField
+from people.forms import OrgUnitChoiceField, OrgUnitMultipleChoiceField, PersonField
 from people.models import OrgUnit
 from pilots.models import (
     CompetingInitiative,
@@ -37,13 +37,13 @@ class PilotForm(forms.ModelForm):
     class Meta:
         model = Pilot
         fields = list(EDITABLE_FIELDS)
+        field_classes = {"org_unit": OrgUnitChoiceField}
         widgets = {
-            "org_unit": OnePassSelect,
             "vision": forms.Textarea(attrs={"rows": 3}),
             "pain_point": forms.Textarea(attrs={"rows": 3}),
             "demonstration_project": forms.Textarea(attrs={"rows": 3}),
-            "planned_start": forms.DateInput(attrs={"type": "date"}),
-            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "planned_start": DateInput,
+            "review_date": DateInput,
         }
         help_texts = {
             "vision": "What redefined work looks like for this group, in a sentence or two "
@@ -67,7 +67,7 @@ class PilotForm(forms.ModelForm):
             self.initial["goals"] = list(self.instance.goals.values_list("pk", flat=True))
         if not choose_sponsor or self.instance.pk:
             del self.fields["sponsor"]  # the sponsor is set once, at creation
-        self.fields["org_unit"].queryset = OrgUnit.objects.order_by("name")
+        self.fields["org_unit"].queryset = OrgUnit.objects.all()
 
     def clean(self):
         data = super().clean()
@@ -86,6 +86,26 @@ class WorkgroupForm(forms.ModelForm):
         labels = {"cadence_days": "Coaching cadence (days)"}
 
 
+class WorkgroupEditForm(WorkgroupForm):
+    """Name and cadence while the pilot lives; the supervisor only before the start."""
+
+    def __init__(self, *args, supervisor_open: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if supervisor_open:
+            self.fields[
+                "supervisor"
+            ].help_text = (
+                "A new supervisor signs the charter afresh and you confirm the assurance again."
+            )
+            # The Person itself, not its id: the picker would read it again for each group.
+            self.initial["supervisor"] = self.instance.supervisor
+        else:
+            del self.fields["supervisor"]
+
+    def _post_clean(self):
+        pass  # the service validates and writes; the instance stays as it is until then
+
+
 class MemberForm(forms.Form):
     person = PersonField(label="Member")
 
@@ -100,13 +120,10 @@ class TieForm(forms.ModelForm):
 
 
 class InitiativeForm(forms.ModelForm):
-    time_share_percent = forms.IntegerField(
-        min_value=0, max_value=100, label="Share of the group's time (%)"
-    )
-
     class Meta:
         model = CompetingInitiative
         fields = ["name", "owner", "time_share_percent"]
+        labels = {"time_share_percent": "Share of the group's time (%)"}
 
 
 class MoveForm(forms.Form):
@@ -121,14 +138,17 @@ class MoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only to start although some supervisors lack baseline data.",
     )
+    acknowledge_low_containment = forms.BooleanField(required=False)
+    # Stop and review are asked twice: the page's confirmation box must be ticked.
+    confirm = forms.BooleanField(required=False)
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
     lessons_learned = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     capabilities_built = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    spread_to = forms.ModelMultipleChoiceField(
-        queryset=OrgUnit.objects.order_by("name"),
+    spread_to = OrgUnitMultipleChoiceField(
+        queryset=OrgUnit.objects.all(),
         required=False,
         help_text="For “scale”: the org units the new way of working should spread to.",
     )

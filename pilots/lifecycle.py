@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.errors import NotAllowed, StateConflict
+from core.errors import StateConflict
 from pilots.models import Pilot, PilotStatus, PilotTransition
 
 S = PilotStatus
@@ -18,9 +18,6 @@ class Move:
     label: str
     sources: frozenset[str]
     target: str
-    # Who may take the move. Every move today belongs to the pilot's sponsor (or a
-    # superuser): the sponsor is the one who commits to the pilot and answers for it.
-    who: str = "sponsor"
     needs_reason: bool = False
 
 
@@ -42,15 +39,21 @@ MOVES: dict[str, Move] = {
     ]
 }
 
+# Said in the record of a self-approval, so whoever reads the pilot's history sees it.
+SELF_APPROVED = (
+    "(Self-approved by the sponsor: the organisation allows it and has no other portfolio leader.)"
+)
+
 ENDED = frozenset({S.SCALED, S.STOPPED})
 # States whose details (name, vision, dates, workgroups, charters) may still change.
 EDITABLE = frozenset({S.DRAFT, S.APPROVED})
 
 
 def may_take(user, pilot: Pilot, move: Move) -> bool:
-    from pilots.permissions import can_manage
+    """Who may take a move is a permissions question (pilots.permissions.can_take_move)."""
+    from pilots.permissions import can_take_move
 
-    return move.who == "sponsor" and can_manage(user, pilot)
+    return can_take_move(user, pilot, move.name)
 
 
 def moves_from(status: str) -> list[Move]:
@@ -71,8 +74,9 @@ def check(pilot: Pilot, name: str, *, by) -> Move:
             f"Cannot {move.label.lower()} a pilot that is {pilot.status}: only from {allowed}.",
             code="invalid_transition",
         )
-    if not may_take(by, pilot, move):
-        raise NotAllowed(f"Only the pilot's {move.who} may {move.label.lower()} it.")
+    from pilots.permissions import require_move
+
+    require_move(by, pilot, move.name, move.label.lower())
     return move
 
 
@@ -81,10 +85,21 @@ def take(
 ) -> PilotTransition:
     """Move the pilot and record the move: the only place a pilot's status changes. `also`
     names fields the caller set with the move (started_at…), saved in the same write so the
-    audit history shows one change."""
+    audit history shows one change. A sponsor's own approval is recorded as such."""
+    from pilots.permissions import is_self_approval
+
     move = check(pilot, name, by=by)
+    self_approved = name == "approve" and is_self_approval(by, pilot)
+    if self_approved:
+        reason = " ".join(filter(None, [reason.strip(), SELF_APPROVED]))
     transition = PilotTransition.objects.create(
-        pilot=pilot, from_status=pilot.status, to_status=move.target, by=by, at=at, reason=reason
+        pilot=pilot,
+        from_status=pilot.status,
+        to_status=move.target,
+        by=by,
+        at=at,
+        reason=reason,
+        self_approved=self_approved,
     )
     pilot.status = move.target
     pilot._change_reason = reason  # the why of the move, in the pilot's history too

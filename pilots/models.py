@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.fields import BoundedIntegerField, BoundedTextField
 from core.history import History
 from people.models import OrgUnit, Person
 
@@ -38,9 +39,6 @@ class PilotQuerySet(models.QuerySet):
         ).values("pilot_id")
         return self.filter(models.Q(sponsor__user=user) | models.Q(pk__in=involved))
 
-    def sponsored_by(self, user):
-        return self.filter(sponsor__user=user)
-
     def for_list(self):
         """What the pilot list shows, in a constant number of queries."""
         return self.select_related("sponsor").annotate(
@@ -68,10 +66,15 @@ class PilotQuerySet(models.QuerySet):
 class Pilot(models.Model):
     name = models.CharField(max_length=200)
     approach = models.CharField(max_length=32, choices=Approach.choices)
-    vision = models.TextField(help_text="What redefined work looks like for this group.")
-    pain_point = models.TextField(help_text="The operational pain point the pilot aims at.")
-    demonstration_project = models.TextField(
-        help_text="The first project that shows the new way of working on the pain point."
+    vision = BoundedTextField(
+        max_length=2000, help_text="What redefined work looks like for this group."
+    )
+    pain_point = BoundedTextField(
+        max_length=2000, help_text="The operational pain point the pilot aims at."
+    )
+    demonstration_project = BoundedTextField(
+        max_length=2000,
+        help_text="The first project that shows the new way of working on the pain point.",
     )
     sponsor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sponsored_pilots")
     org_unit = models.ForeignKey(
@@ -79,11 +82,16 @@ class Pilot(models.Model):
     )
     planned_start = models.DateField()
     review_date = models.DateField()
-    patience_horizon_weeks = models.PositiveSmallIntegerField(
-        default=26, help_text="Weeks the sponsor commits to run the pilot before judging results."
+    # The bounds live on the fields: forms, the API and the admin all read them from here.
+    patience_horizon_weeks = BoundedIntegerField(
+        default=26,
+        min_value=1,
+        max_value=520,
+        unit="week",
+        help_text="Weeks the sponsor commits to run the pilot before judging results.",
     )
-    baseline_window_weeks = models.PositiveSmallIntegerField(default=12)
-    grace_period_days = models.PositiveSmallIntegerField(default=90)
+    baseline_window_weeks = BoundedIntegerField(default=12, min_value=1, max_value=104, unit="week")
+    grace_period_days = BoundedIntegerField(default=90, min_value=0, max_value=3650, unit="day")
 
     status = models.CharField(
         max_length=16, choices=PilotStatus.choices, default=PilotStatus.DRAFT, db_index=True
@@ -93,6 +101,13 @@ class Pilot(models.Model):
     premature_stop = models.BooleanField(default=False)
     baseline_override_reason = models.TextField(
         blank=True, help_text="Why the pilot started although some baselines had no data."
+    )
+    # Approving a pilot below the self-containment threshold takes an explicit acknowledgement,
+    # kept with the score it acknowledged (see services.pilot_approve).
+    containment_acknowledged_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    containment_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    containment_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     created_by = models.ForeignKey(
@@ -112,9 +127,12 @@ class Pilot(models.Model):
             models.CheckConstraint(
                 condition=models.Q(review_date__gte=models.F("planned_start")),
                 name="pilot_review_after_start",
+                violation_error_message="The review date must be on or after the planned start.",
             ),
             models.CheckConstraint(
-                condition=models.Q(patience_horizon_weeks__gte=1), name="pilot_patience_positive"
+                condition=models.Q(patience_horizon_weeks__gte=1),
+                name="pilot_patience_positive",
+                violation_error_message="The patience horizon is at least 1 week.",
             ),
         ]
 
@@ -141,6 +159,9 @@ class PilotTransition(models.Model):
     # Not auto_now_add: the demo and tests replay history with back-dated moves.
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
+    # An approval by the pilot's own sponsor, allowed only where the organisation setting
+    # says so and no other portfolio leader could approve (separation of duties).
+    self_approved = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -184,8 +205,12 @@ class Workgroup(models.Model):
     members = models.ManyToManyField(
         Person, through="WorkgroupMember", related_name="workgroups", blank=True
     )
-    cadence_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Expected days between coaching cycles."
+    cadence_days = BoundedIntegerField(
+        default=14,
+        min_value=1,
+        max_value=365,
+        unit="day",
+        help_text="Expected days between coaching cycles.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -197,10 +222,14 @@ class Workgroup(models.Model):
         ordering = ["pilot_id", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["pilot", "name"], name="workgroup_name_unique_in_pilot"
+                fields=["pilot", "name"],
+                name="workgroup_name_unique_in_pilot",
+                violation_error_message="This pilot already has a workgroup of that name.",
             ),
             models.CheckConstraint(
-                condition=models.Q(cadence_days__gte=1), name="cadence_positive"
+                condition=models.Q(cadence_days__gte=1),
+                name="cadence_positive",
+                violation_error_message="Coaching cadence is at least 1 day.",
             ),
         ]
 
@@ -280,8 +309,10 @@ class CompetingInitiative(models.Model):
     )
     name = models.CharField(max_length=200)
     owner = models.CharField(max_length=200, blank=True)
-    time_share_percent = models.PositiveSmallIntegerField(
-        help_text="Share of the group's time the initiative takes, 0–100."
+    time_share_percent = BoundedIntegerField(
+        min_value=0,
+        max_value=100,
+        help_text="Share of the group's time the initiative takes, 0–100.",
     )
 
     history = History()
@@ -290,7 +321,9 @@ class CompetingInitiative(models.Model):
         ordering = ["workgroup_id", "name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(time_share_percent__lte=100), name="time_share_at_most_100"
+                condition=models.Q(time_share_percent__lte=100),
+                name="time_share_at_most_100",
+                violation_error_message="The share of time is at most 100 %.",
             )
         ]
 
@@ -313,6 +346,8 @@ class Charter(models.Model):
     assurance_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the supervisor was asked by e-mail to sign; cleared when the supervisor changes.
+    requested_at = models.DateTimeField(null=True, blank=True)
 
     history = History()
 

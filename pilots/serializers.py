@@ -3,8 +3,8 @@ No side effects here; the services decide. People and org units are named by ext
 
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from people.models import OrgUnit, Person
-from pilots.filters import MAX_ID
 from pilots.models import Decision, Pilot, Workgroup
 from pilots.selfcontainment import assess_workgroup
 from pilots.services import EDITABLE_FIELDS
@@ -94,9 +94,7 @@ class PilotWriteSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Only on create, and only a portfolio leader may name someone else.",
     )
-    patience_horizon_weeks = serializers.IntegerField(min_value=1, max_value=520, required=False)
-    baseline_window_weeks = serializers.IntegerField(min_value=1, max_value=104, required=False)
-    grace_period_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    # The number bounds and text lengths come from the model fields, as the forms' do.
 
     class Meta:
         model = Pilot
@@ -133,10 +131,15 @@ class PilotDecideSerializer(serializers.Serializer):
     )
 
 
+CADENCE = Workgroup._meta.get_field("cadence_days")
+
+
 class WorkgroupCreateSerializer(serializers.Serializer):
     pilot = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     name = serializers.CharField(max_length=200)
     supervisor = serializers.SlugRelatedField(
         slug_field="external_id", queryset=Person.objects.all()
     )
-    cadence_days = serializers.IntegerField(min_value=1, max_value=365, default=14)
+    cadence_days = serializers.IntegerField(
+        min_value=CADENCE.min_value, max_value=CADENCE.max_value, default=CADENCE.default
+    )

@@ -11,9 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed, StateConflict
+from core.fields import fields_check
+from core.history import recorded_by
 from hrapi.events import PILOT_ENDED, PILOT_STARTED, publish_event
 from people.models import OrgUnit, Person
-from pilots import lifecycle
+from people.permissions import refuse_inactive
+from pilots import lifecycle, readiness
 from pilots.models import (
     Decision,
     Pilot,
@@ -22,7 +25,13 @@ from pilots.models import (
     ScaleDecision,
     Workgroup,
 )
-from pilots.permissions import can_choose_sponsor, can_create_pilot, can_manage
+from pilots.permissions import (
+    SponsorInWorkgroup,
+    can_choose_sponsor,
+    can_create_pilot,
+    can_manage,
+    sponsor_seats,
+)
 
 # What a sponsor may change while the pilot is a draft or approved. Status, sponsor and the
 # timestamps are never taken from input: they move only through the lifecycle.
@@ -70,6 +79,7 @@ def _sponsor_for(*, by, sponsor: Person | None) -> Person:
     return sponsor
 
 
+@recorded_by
 @transaction.atomic
 def pilot_create(
     *,
@@ -88,11 +98,12 @@ def pilot_create(
     sponsor: Person | None = None,
 ) -> Pilot:
     """A new draft pilot; the creator sponsors it unless a portfolio leader names another."""
+    refuse_inactive(by)
     if not can_create_pilot(by):
         raise NotAllowed("Only leaders may set up pilots.")
     _check_dates(planned_start=planned_start, review_date=review_date)
     _check_horizon(patience_horizon_weeks)
-    return Pilot.objects.create(
+    pilot = Pilot(
         name=name,
         approach=approach,
         vision=vision,
@@ -107,13 +118,18 @@ def pilot_create(
         sponsor=_sponsor_for(by=by, sponsor=sponsor),
         created_by=by,
     )
+    fields_check(pilot, EDITABLE_FIELDS)
+    pilot.save()
+    return pilot
 
 
+@recorded_by
 @transaction.atomic
 def pilot_update(*, pilot: Pilot, by, data: dict) -> Pilot:
     """Change the pilot's description and plan while it is a draft or approved. Keys outside
     EDITABLE_FIELDS (status, sponsor, timestamps…) are ignored, never applied."""
     pilot = _locked(pilot)
+    refuse_inactive(by)
     if not can_manage(by, pilot):
         raise NotAllowed("Only the pilot's sponsor may edit it.")
     if pilot.status not in lifecycle.EDITABLE:
@@ -125,6 +141,7 @@ def pilot_update(*, pilot: Pilot, by, data: dict) -> Pilot:
         setattr(pilot, key, value)
     _check_dates(planned_start=pilot.planned_start, review_date=pilot.review_date)
     _check_horizon(pilot.patience_horizon_weeks)
+    fields_check(pilot, changes)
     if changes:
         pilot.save(update_fields=[*changes, "updated_at"])
     return pilot
@@ -138,12 +155,47 @@ def _locked(pilot: Pilot) -> Pilot:
     return pilot
 
 
+@recorded_by
 @transaction.atomic
-def pilot_approve(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
-    lifecycle.take(_locked(pilot), "approve", by=by, at=at or timezone.now(), reason=reason)
+def pilot_approve(
+    *,
+    pilot: Pilot,
+    by,
+    reason: str = "",
+    acknowledge_low_containment: bool = False,
+    at: dt.datetime | None = None,
+) -> Pilot:
+    """Approve a draft: it needs a workgroup with a supervisor, and below a self-containment
+    of 50 the approver's explicit acknowledgement, recorded with the score it accepted."""
+    at = at or timezone.now()
+    pilot = _locked(pilot)
+    lifecycle.check(pilot, "approve", by=by)
+    groups = list(pilot.workgroups.prefetch_related("memberships", "ties", "competing_initiatives"))
+    if not readiness.workgroups_check(groups).ok:
+        raise StateConflict(
+            "A pilot needs at least one workgroup with a supervisor before approval.",
+            code="no_workgroups",
+        )
+    also: tuple = ()
+    score = readiness.containment_score(groups)
+    if score < readiness.CONTAINMENT_ACK_BELOW:
+        if not acknowledge_low_containment:
+            raise DomainError(
+                f"Self-containment is {score}/100, below {readiness.CONTAINMENT_ACK_BELOW}: "
+                "acknowledge that the pilot's results will be hard to read to approve it.",
+                code="acknowledgement_required",
+                fields={"acknowledge_low_containment": ["Acknowledge the low score."]},
+            )
+        pilot.containment_acknowledged_score = score
+        pilot.containment_acknowledged_at, pilot.containment_acknowledged_by = at, by
+        also = ("containment_acknowledged_score", "containment_acknowledged_at")
+        also += ("containment_acknowledged_by",)
+        reason = reason or f"Approved with self-containment {score}/100, acknowledged."
+    lifecycle.take(pilot, "approve", by=by, at=at, reason=reason, also=also)
     return pilot
 
 
+@recorded_by
 @transaction.atomic
 def pilot_start(
     *,
@@ -165,6 +217,11 @@ def pilot_start(
         pilot.workgroups.select_related("charter", "supervisor").prefetch_related("memberships")
     )
     _check_charters(workgroups)
+    if sponsor_seats(pilot):  # written around the services, or from before the rule
+        raise SponsorInWorkgroup(
+            "The pilot's sponsor sits in one of its workgroups; a sponsor cannot protect "
+            "themselves. Take them out of the workgroups before the start."
+        )
     seats_take(seats=seats_of(workgroups), at=at)
     pilot.started_at = at
     lifecycle.take(
@@ -179,7 +236,8 @@ def pilot_start(
 
 
 def _check_charters(workgroups: list[Workgroup]) -> None:
-    if not workgroups:
+    """The start's checklist (see pilots.readiness), refused with a stable code each."""
+    if not readiness.workgroups_check(workgroups).ok:
         raise StateConflict("A pilot needs at least one workgroup to start.", code="no_workgroups")
     open_ = [wg.name for wg in workgroups if not _charter_complete(wg)]
     if open_:
@@ -242,6 +300,7 @@ def _refuse_taken_seats(seats: dict[int, Workgroup]) -> None:
         )
 
 
+@recorded_by
 @transaction.atomic
 def pilot_review(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
     lifecycle.take(_locked(pilot), "review", by=by, at=at or timezone.now(), reason=reason)
@@ -254,6 +313,7 @@ def before_horizon(pilot: Pilot, at: dt.datetime) -> bool:
     return at < pilot.started_at + dt.timedelta(weeks=pilot.patience_horizon_weeks)
 
 
+@recorded_by
 @transaction.atomic
 def pilot_stop(*, pilot: Pilot, by, reason: str = "", at: dt.datetime | None = None) -> Pilot:
     """Stop the pilot. Stopping a started pilot before its patience horizon needs a written
@@ -288,6 +348,7 @@ def _end(pilot: Pilot, move: str, *, by, at: dt.datetime, reason: str, premature
     publish_event(PILOT_ENDED, pilot_id=pilot.pk)
 
 
+@recorded_by
 @transaction.atomic
 def pilot_decide(
     *,

@@ -16,6 +16,14 @@ urlpatterns = [
     path("<int:pk>/workgroups/", workgroup_views.workgroup_add, name="workgroup_add"),
     path("charters/<int:workgroup_id>/", views.charter, name="charter"),
     path("charters/<int:workgroup_id>/assurance/", views.assurance, name="assurance"),
+    path(
+        "workgroups/<int:workgroup_id>/edit/", workgroup_views.workgroup_edit, name="workgroup_edit"
+    ),
+    path(
+        "workgroups/<int:workgroup_id>/remove/",
+        workgroup_views.workgroup_remove,
+        name="workgroup_remove",
+    ),
     path("workgroups/<int:workgroup_id>/members/", workgroup_views.member_add, name="member_add"),
     path(
         "workgroups/<int:workgroup_id>/members/<int:person_id>/remove/",

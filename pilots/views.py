@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError, NotAllowed
 from goals.permissions import can_set_pilot_goals
 from goals.services import pilot_goals_set
-from pilots import lifecycle, services, workgroups
+from pilots import lifecycle, readiness, services, workgroups
 from pilots.filters import PilotFilter
 from pilots.forms import (
     CharterSignForm,
@@ -24,6 +24,7 @@ from pilots.forms import (
     MoveForm,
     PilotForm,
     TieForm,
+    WorkgroupEditForm,
     WorkgroupForm,
 )
 from pilots.models import Pilot, PilotStatus, Workgroup
@@ -46,6 +47,11 @@ EXTRA_SECTIONS: list[str] = [
 
 # Moves with their own form on the page: the decision at review.
 DECIDED = {"scale", "adapt"}
+# Moves the page asks to confirm, with what it says when the box was left empty.
+CONFIRMED = {
+    "stop": "Tick the box to confirm that the pilot stops for good.",
+    "review": "Tick the box to confirm that the review begins.",
+}
 
 PILOTS_PER_PAGE = 50
 HISTORY_PER_PAGE = 100
@@ -122,6 +128,13 @@ def edit(request, pk):
     pilot = visible_pilot(request, pk)
     if not can_manage(request.user, pilot):
         raise PermissionDenied("Only the pilot's sponsor may edit it.")
+    if pilot.status not in lifecycle.EDITABLE:
+        messages.info(
+            request,
+            f"A {pilot.get_status_display().lower()} pilot's plan is settled; its workgroups' "
+            "names, cadence and members can still change on this page.",
+        )
+        return redirect("pilots:detail", pk=pilot.pk)
     form = PilotForm(
         request.POST or None, instance=Pilot.objects.get(pk=pilot.pk), user=request.user
     )
@@ -158,11 +171,27 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         )
         # No prefix: the member form posts `person` whatever the group; ids stay unique.
         group.member_form = MemberForm(auto_id=f"member-{group.pk}-%s")
+        group.edit_form = bound.get(("edit", group.pk)) or WorkgroupEditForm(
+            instance=group,
+            prefix=f"wg{group.pk}",
+            supervisor_open=pilot.status in lifecycle.EDITABLE,
+        )
     moves = [m for m in lifecycle.available_moves(request.user, pilot) if m.name not in DECIDED]
+    checklist = (
+        readiness.start_checklist(pilot, groups) if pilot.status in lifecycle.EDITABLE else []
+    )
+    if readiness.blocking(checklist):
+        moves = [m for m in moves if m.name != "start"]  # offered once the checklist allows it
+    assessment = assess_pilot([g.assessment for g in groups])
     context = {
         "pilot": pilot,
         "workgroups": groups,
-        "assessment": assess_pilot([g.assessment for g in groups]),
+        "assessment": assessment,
+        "checklist": checklist,
+        "checklist_blocked": bool(readiness.blocking(checklist)),
+        "needs_acknowledgement": assessment is not None
+        and assessment.score < readiness.CONTAINMENT_ACK_BELOW,
+        "horizon_ends": pilot.patience_horizon_ends,
         "can_manage": manager,
         "editable": pilot.status in lifecycle.EDITABLE,
         "members_open": manager and pilot.status in lifecycle.EDITABLE | {PilotStatus.RUNNING},
@@ -172,8 +201,10 @@ def render_page(request, pk, *, bound: dict | None = None, status: int = 200):
         "can_decide": manager and pilot.status == PilotStatus.REVIEWING,
         "before_horizon": services.before_horizon(pilot, timezone.now()),
         "workgroup_form": bound.get("workgroup") or WorkgroupForm(),
-        "transitions": pilot.transitions.select_related("by").order_by("at", "id"),
-        "decisions": pilot.decisions.select_related("decided_by").prefetch_related("spread_to"),
+        "transitions": pilot.transitions.select_related("by__person").order_by("at", "id"),
+        "decisions": pilot.decisions.select_related("decided_by__person").prefetch_related(
+            "spread_to"
+        ),
         "extra_sections": EXTRA_SECTIONS,
     }
     return render(request, "pilots/detail.html", context, status=status)
@@ -208,9 +239,14 @@ def move(request, pk, name):
     }
     if name not in actions or not form.is_valid():
         return render_page(request, pk, bound={"move": form}, status=400)
+    if name in CONFIRMED and not form.cleaned_data["confirm"]:
+        form.add_error("confirm", CONFIRMED[name])
+        return render_page(request, pk, bound={"move": form}, status=400)
     arguments = {"reason": form.cleaned_data["reason"]}
     if name == "start":
         arguments["override_reason"] = form.cleaned_data["override_reason"]
+    if name == "approve":
+        arguments["acknowledge_low_containment"] = form.cleaned_data["acknowledge_low_containment"]
     try:
         actions[name](pilot=pilot, by=request.user, **arguments)
     except NotAllowed as error:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
-from pilots import workgroups
-from pilots.forms import InitiativeForm, MemberForm, TieForm, WorkgroupForm
+from pilots import lifecycle, readiness, workgroups
+from pilots.forms import InitiativeForm, MemberForm, TieForm, WorkgroupEditForm, WorkgroupForm
 from pilots.models import CompetingInitiative, Tie, Workgroup
 from pilots.views import form_errors_from, render_page, visible_pilot
 
@@ -46,15 +46,70 @@ def _submit(request, *, pilot_id, key, form, write, done: str, anchor: str = "")
 @require_POST
 def workgroup_add(request, pk):
     pilot = visible_pilot(request, pk)
+
+    def write(data):
+        group = workgroups.workgroup_create(pilot=pilot, by=request.user, **data)
+        _warn_conflicts(request, group, [group.supervisor_id])
+
     return _submit(
         request,
         pilot_id=pilot.pk,
         key="workgroup",
         form=WorkgroupForm(request.POST),
-        write=lambda data: workgroups.workgroup_create(pilot=pilot, by=request.user, **data),
+        write=write,
         done="Workgroup added; its supervisor can now sign the charter.",
         anchor="#workgroups",
     )
+
+
+@login_required
+@require_POST
+def workgroup_edit(request, workgroup_id):
+    group = _visible_workgroup(request, workgroup_id)
+    form = WorkgroupEditForm(
+        request.POST,
+        instance=Workgroup.objects.get(pk=group.pk),
+        prefix=f"wg{group.pk}",
+        supervisor_open=group.pilot.status in lifecycle.EDITABLE,
+    )
+
+    def write(data):
+        workgroups.workgroup_update(workgroup=group, by=request.user, **data)
+        _warn_conflicts(request, group, [group.supervisor_id])
+
+    return _submit(
+        request,
+        pilot_id=group.pilot_id,
+        key=("edit", group.pk),
+        form=form,
+        write=write,
+        done=f"Workgroup {group.name} saved.",
+        anchor=f"#workgroup-{group.pk}",
+    )
+
+
+@login_required
+@require_POST
+def workgroup_remove(request, workgroup_id):
+    group = _visible_workgroup(request, workgroup_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, f"Tick the box to confirm that {group.name} is removed.")
+        return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
+    try:
+        workgroups.workgroup_remove(workgroup=group, by=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Workgroup {group.name} removed.")
+    return redirect(_page(group.pilot_id, "#workgroups"))
+
+
+def _warn_conflicts(request, group, person_ids) -> None:
+    """Say at once what Start would refuse later: someone already in another running pilot."""
+    for problem in readiness.seat_conflicts(person_ids, pilot=group.pilot):
+        messages.warning(request, f"{problem} The pilot cannot start until this is resolved.")
 
 
 @login_required
@@ -76,6 +131,7 @@ def member_add(request, workgroup_id):
         messages.error(request, error.message)
     else:
         messages.success(request, f"{form.cleaned_data['person'].full_name} joined {group.name}.")
+        _warn_conflicts(request, group, [form.cleaned_data["person"].pk])
     return redirect(_page(group.pilot_id, f"#workgroup-{group.pk}"))
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnly
 from core.roles import is_hr_admin, sees_portfolio
 from portfolio.models import OrganisationSettings, PilotMonthRollup
 
@@ -10,7 +11,7 @@ from portfolio.models import OrganisationSettings, PilotMonthRollup
 class OrganisationSettingsAdmin(admin.ModelAdmin):
     """HR admins and portfolio leaders edit the one row; nobody adds a second or deletes it."""
 
-    list_display = ["hourly_rate", "currency", "updated_at"]
+    list_display = ["hourly_rate", "currency", "email_below_baseline", "updated_at"]
 
     def _allowed(self, request) -> bool:
         return is_hr_admin(request.user) or sees_portfolio(request.user)
@@ -32,7 +33,7 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(PilotMonthRollup)
-class PilotMonthRollupAdmin(admin.ModelAdmin):
+class PilotMonthRollupAdmin(ReadOnly, admin.ModelAdmin):
     """Derived data, rebuilt every minute: shown for diagnosis, never edited."""
 
     list_display = [
@@ -48,12 +49,3 @@ class PilotMonthRollupAdmin(admin.ModelAdmin):
     ]
     list_filter = ["month"]
     list_select_related = ["pilot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,4 @@
-"""The five portfolio charts as plain dicts: Plotly traces and layout, plus the table of
+"""The portfolio charts as plain dicts: Plotly traces and layout, plus the table of
 exactly the plotted numbers (the page shows it below the chart and the CSV download is built
 from it, so the three can never disagree). Data come from the rollups via selectors."""
 
@@ -12,6 +12,7 @@ from itertools import pairwise
 from django.utils import timezone
 
 from coaching.models import Cycle
+from core import palette
 from core.charts import plotly_text
 from pilots.models import Approach, Pilot, Workgroup
 from portfolio.models import OrganisationSettings, PilotMonthRollup, WorkgroupMonthRollup
@@ -25,9 +26,9 @@ MAX_POINTS = 2000
 MAX_SCATTER = 300
 SCATTER_LABELS = 30
 MAX_GROUPS = 8
-APPROACH_COLOURS = {Approach.WORK_REDEFINITION: "#1f7a4d", Approach.JOB_REDESIGN: "#2458d3"}
-VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = "#1f7a4d", "#2458d3", "#b42318"
-PALETTE = ["#1f7a4d", "#2458d3", "#d98b1f", "#8e44ad", "#16a2b8", "#7f8c8d", "#c0392b"]
+APPROACH_COLOURS = {Approach.WORK_REDEFINITION: palette.GOOD, Approach.JOB_REDESIGN: palette.ACCENT}
+VALUE_COLOUR, EFFICIENCY_COLOUR, LATE_COLOUR = palette.VALUE, palette.EFFICIENCY, palette.BAD
+PALETTE = palette.SERIES
 
 
 @dataclass
@@ -78,6 +79,40 @@ def _padded(values: list[float], share: float = 0.18) -> list[float]:
     low, high = min([0, *values]), max([0, *values]) or 1
     span = high - low
     return [low - span * share / 2, high + span * share]
+
+
+DAY_MS = 86_400_000
+
+
+def date_axis(days: list[date]) -> dict:
+    """A date x-axis with ticks a reader expects at any age: days and weeks for a young
+    pilot (a single point gets a week either side, never Plotly's milliseconds around one
+    instant), months after a few months, quarters and years after a few years."""
+    if not days:
+        return {"type": "date"}
+    first, last = min(days), max(days)
+    span = (last - first).days
+    pad = timedelta(days=7) if span < 14 else timedelta(days=max(3, span // 30))
+    if span <= 21:
+        ticks = {"dtick": DAY_MS, "tickformat": "%-d %b"} if span < 10 else {}
+        ticks = ticks or {"dtick": 7 * DAY_MS, "tickformat": "%-d %b"}
+    elif span <= 120:
+        ticks = {"dtick": 7 * DAY_MS, "tickformat": "%-d %b"}
+    elif span <= 800:
+        ticks = {"dtick": "M1", "tickformat": "%b %Y"}
+    elif span <= 2200:
+        ticks = {"dtick": "M3", "tickformat": "%b %Y"}
+    else:
+        ticks = {"dtick": "M12", "tickformat": "%Y"}
+    if span < 10:
+        pad = timedelta(days=max(1, (10 - span) // 2))
+    span_range = [(first - pad).isoformat(), (last + pad).isoformat()]
+    return {"type": "date", "range": span_range, "tickangle": 0, "nticks": 8, **ticks}
+
+
+def _with_date_axis(layout: dict, days: list[date]) -> dict:
+    layout["xaxis"] = {**layout["xaxis"], **date_axis(days)}
+    return layout
 
 
 def _month_end(month: date) -> date:
@@ -175,6 +210,8 @@ def value_vs_efficiency_chart(pilot: Pilot, *, settings=None, today=None) -> Cha
             shapes.append(shape)
             notes.append(note)
     layout = _layout(title, "Month", f"Cumulative {currency}", shapes=shapes, annotations=notes)
+    marked = [date.fromisoformat(shape["x0"]) for shape in shapes]
+    _with_date_axis(layout, [date.fromisoformat(m) for m in months] + marked)
     rows = [
         [m, _money(p["cumulative_value"]), _money(p["cumulative_efficiency"])]
         for m, p in zip(months, series, strict=True)
@@ -206,7 +243,7 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     data, table = [], []
     table_max = max([_money(r.efficiency) for r in rows] or [0])
     shown = sorted(rows, key=lambda r: (-r.people, r.pilot.pk))[:MAX_SCATTER]
-    labelled = len(shown) <= SCATTER_LABELS
+    labelled = len(shown) <= SCATTER_LABELS and not _crowded(shown)
     for approach in Approach:
         mine = sorted(
             (r for r in shown if r.pilot.approach == approach), key=lambda r: r.pilot.name
@@ -249,52 +286,98 @@ def portfolio_scatter_chart(rows: list[DashboardRow], *, settings=None) -> Chart
     note = (
         f"Showing the {len(shown)} largest of {len(rows)} pilots." if len(shown) < len(rows) else ""
     )
+    if shown and not labelled:
+        note = f"{note} Hover over or tap a bubble for the pilot's name.".strip()
     return Chart("scatter", title, data, layout, columns, table, note)
+
+
+def _crowded(rows: list[DashboardRow], share: float = 0.08) -> bool:
+    """Whether two bubbles sit so close that their names would overlap: then names show on
+    hover (or tap) only."""
+    xs, ys = [_money(r.efficiency) for r in rows], [_money(r.value) for r in rows]
+    width = (max(xs + [0]) - min(xs + [0])) or 1
+    height = (max(ys + [0]) - min(ys + [0])) or 1
+    points = list(zip(xs, ys, strict=True))
+    return any(
+        abs(a[0] - b[0]) < width * share * 2 and abs(a[1] - b[1]) < height * share
+        for i, a in enumerate(points)
+        for b in points[i + 1 :]
+    )
 
 
 # ---- 3. approach comparison -------------------------------------------------------------
 
 
-def approach_comparison_chart(rows: list[DashboardRow], *, settings=None) -> Chart:
-    """Per approach and month since start: cumulative value and efficiency per person,
-    summed over the pilots that have run that long, divided by their people."""
+def _cumulative_months(row: DashboardRow, today: date) -> list[tuple[Decimal, Decimal]]:
+    """Cumulative (value, efficiency) at the end of each month since the pilot's start."""
+    by_month = {m.month: m for m in row.months}
+    value = efficiency = Decimal("0")
+    totals = []
+    for month in month_range(timezone.localdate(row.pilot.started_at).replace(day=1), today):
+        if m := by_month.get(month):
+            value, efficiency = value + m.value, efficiency + m.efficiency
+        totals.append((value, efficiency))
+    return totals
+
+
+def _cohort_months(lengths: list[int]) -> int:
+    """How many months the fixed cohort covers: as far as at least half of the approach's
+    pilots have run (at least the first month)."""
+    ranked = sorted(lengths, reverse=True)
+    return max(1, ranked[(len(ranked) - 1) // 2]) if ranked else 0
+
+
+def approach_comparison_chart(rows: list[DashboardRow], *, settings=None, today=None) -> Chart:
+    """Per approach and month since start: cumulative value and efficiency per person over a
+    fixed cohort (the pilots of that approach that have run the months shown), so a line
+    never falls because a young pilot joined the average; the table says who is in it."""
     settings = settings or OrganisationSettings.load()
+    today = today or timezone.localdate()
     currency = settings.currency
-    sums: dict = defaultdict(lambda: [Decimal("0"), Decimal("0"), 0])
-    for row in rows:
-        if row.pilot.started_at is None or not row.people:
-            continue
-        start = timezone.localdate(row.pilot.started_at).replace(day=1)
-        by_month = {m.month: m for m in row.months}
-        value = efficiency = Decimal("0")
-        for n, month in enumerate(month_range(start, timezone.localdate())):
-            m = by_month.get(month)
-            if m:
-                value += m.value
-                efficiency += m.efficiency
-            cell = sums[(row.pilot.approach, n)]
-            cell[0], cell[1], cell[2] = cell[0] + value, cell[1] + efficiency, cell[2] + row.people
     title = "Approaches compared: value and efficiency per person"
-    data, table = [], []
+    data, table, notes = [], [], []
     for approach in Approach:
-        points = sorted((n, c) for (a, n), c in sums.items() if a == approach)
-        per = [[approach.label, n, _money(c[0] / c[2]), _money(c[1] / c[2])] for n, c in points]
+        runs = [
+            (row, _cumulative_months(row, today))
+            for row in rows
+            if row.pilot.approach == approach and row.pilot.started_at and row.people
+        ]
+        months = _cohort_months([len(totals) for _, totals in runs])
+        cohort = [(row, totals) for row, totals in runs if len(totals) >= months]
+        people = sum(row.people for row, _ in cohort)
+        per = []
+        for n in range(months if cohort else 0):
+            value = sum(totals[n][0] for _, totals in cohort)
+            efficiency = sum(totals[n][1] for _, totals in cohort)
+            money = [_money(value / people), _money(efficiency / people)]
+            per.append([approach.label, n, *money, len(cohort)])
+        if runs:
+            notes.append(
+                f"{approach.label}: the {len(cohort)} of {len(runs)} pilots that have run "
+                f"{months} month{'s' if months != 1 else ''}"
+            )
         table += per
         colour = APPROACH_COLOURS[approach]
         x = [p[1] for p in per]
-        data.append(_line(f"{approach.label}: value", x, [p[2] for p in per], colour))
+        hover = "%{fullData.name}<br>%{y:,.0f} per person, %{customdata} pilots<extra></extra>"
+        extra = {"customdata": [p[4] for p in per], "hovertemplate": hover}
+        data.append(_line(f"{approach.label}: value", x, [p[2] for p in per], colour) | extra)
         data.append(
             _line(f"{approach.label}: efficiency", x, [p[3] for p in per], colour)
+            | extra
             | {"line": {"color": colour, "width": 3, "dash": "dash"}}
         )
     layout = _layout(title, "Months since start", f"Cumulative {currency} per person")
+    layout["xaxis"] |= {"dtick": 1, "tick0": 0, "rangemode": "tozero"}
     columns = [
         "approach",
         "months_since_start",
         f"value_per_person_{currency}",
         f"efficiency_per_person_{currency}",
+        "pilots_in_cohort",
     ]
-    return Chart("approaches", title, data, layout, columns, table)
+    note = ("Fixed cohorts — " + "; ".join(notes) + ".") if notes else ""
+    return Chart("approaches", title, data, layout, columns, table, note)
 
 
 # ---- 4. leading indicators per workgroup ---------------------------------------------------
@@ -342,6 +425,9 @@ def leading_indicators_chart(pilot: Pilot, workgroups: list[Workgroup], *, today
                 }
             )
     layout = _layout(title, "Month", "Count", height=640, barmode="group")
+    _with_date_axis(layout, months)
+    if len(months) < 24:  # one bar group per month: monthly ticks, never hours
+        layout["xaxis"] |= {"dtick": "M1", "tickformat": "%b %Y"}
     layout["grid"] = {"rows": 3, "columns": 1, "pattern": "coupled", "ygap": 0.32}
     layout["legend"]["y"] = -0.12
     layout["annotations"] = []
@@ -399,12 +485,13 @@ def cadence_gaps(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> li
     end = timezone.localdate(pilot.ended_at) if pilot.ended_at else today
     rows = []
     for workgroup in workgroups:
-        points = sorted({origin, *(d for d in starts[workgroup.pk] if origin <= d <= end)})
+        # Every cycle is a point (two started on one day are two points, 0 days apart), and
+        # the gap still running to today is the last one.
+        points = [origin, *sorted(d for d in starts[workgroup.pk] if origin <= d <= end)]
         for first, second in pairwise([*points, end]):
-            if second > first:
-                days = (second - first).days
-                late = days > workgroup.cadence_days
-                rows.append([workgroup.name, first, second, days, workgroup.cadence_days, late])
+            days = (second - first).days
+            late = days > workgroup.cadence_days
+            rows.append([workgroup.name, first, second, days, workgroup.cadence_days, late])
     return rows[-MAX_POINTS:]
 
 
@@ -451,6 +538,7 @@ def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> C
     layout = _layout(
         title, "Cycle start (or today for the running gap)", "Days since previous cycle"
     )
+    _with_date_axis(layout, [g[2] for g in gaps] + [g[1] for g in gaps])
     rows = [
         [g[0], g[1].isoformat(), g[2].isoformat(), g[3], g[4], "yes" if g[5] else "no"]
         for g in gaps
@@ -462,3 +550,111 @@ def cadence_chart(pilot: Pilot, workgroups: list[Workgroup], *, today=None) -> C
         else ""
     )
     return Chart("cadence", title, data, layout, columns, rows, note)
+
+
+# ---- 6. confidence per workgroup over cycles ------------------------------------------
+
+CONFIDENCE_GUIDANCE = (
+    "The supervisor's 0–10 confidence at each cycle's reflection: a leading indicator while "
+    "results lag. Read it before the patience horizon, when value and efficiency cannot show "
+    "yet; a falling line is a reason to talk, not to stop."
+)
+
+
+def confidence_chart(pilot: Pilot, workgroups: list[Workgroup]) -> Chart:
+    """Each workgroup's confidence (0–10) by cycle number (one query)."""
+    names = {w.pk: w.name for w in workgroups[:MAX_GROUPS]}
+    cycles = (
+        Cycle.objects.filter(workgroup_id__in=names, confidence__isnull=False)
+        .order_by("workgroup_id", "number")
+        .values_list("workgroup_id", "number", "confidence")
+    )
+    rows = [[names[g], number, confidence] for g, number, confidence in cycles]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    title = f"{pilot.name}: confidence per workgroup over cycles"
+    data = []
+    for i, name in enumerate(sorted({r[0] for r in rows})):
+        mine = [r for r in rows if r[0] == name]
+        colour = PALETTE[i % len(PALETTE)]
+        data.append(_line(name, [r[1] for r in mine], [r[2] for r in mine], colour))
+    layout = _layout(title, "Cycle", "Confidence (0–10)")
+    layout["xaxis"] |= {"dtick": 1, "tick0": 1}
+    layout["yaxis"] |= {"range": [0, 10.5], "dtick": 2}
+    columns = ["workgroup", "cycle", "confidence"]
+    return Chart("confidence", title, data, layout, columns, rows)
+
+
+# ---- 7. confidence per pilot: the portfolio's leading indicator ---------------------------
+
+PORTFOLIO_CONFIDENCE_GUIDANCE = (
+    "Each pilot's mean 0–10 supervisor confidence over its latest cycles, with its trend "
+    "against the cycles before: confidence rising while value lags is a reason for "
+    "patience, not for stopping."
+)
+MAX_CONFIDENCE_PILOTS = 30
+
+
+def portfolio_confidence_chart(rows: list[DashboardRow]) -> Chart:
+    """Pilots by mean confidence over their latest cycles (bars, colour = approach), the
+    trend beside each bar; rows need `add_confidence` first. Running pilots first, then by
+    name, at most MAX_CONFIDENCE_PILOTS."""
+    rated = [r for r in rows if r.confidence is not None]
+    rated.sort(key=lambda r: (r.pilot.status != "running", r.pilot.name, r.pilot.pk))
+    shown = rated[:MAX_CONFIDENCE_PILOTS]
+    title = "Pilots: supervisors' confidence over their latest cycles"
+    table = [
+        [
+            r.pilot.name,
+            r.pilot.get_approach_display(),
+            r.pilot.get_status_display(),
+            r.confidence.cycles,
+            r.confidence.latest,
+            r.confidence.before if r.confidence.before is not None else "",
+            r.confidence.trend if r.confidence.trend is not None else "",
+            r.confidence.trend_label,
+        ]
+        for r in shown
+    ]
+    data = []
+    for approach in Approach:
+        mine = [
+            (r, line) for r, line in zip(shown, table, strict=True) if r.pilot.approach == approach
+        ]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": approach.label,
+                "y": [plotly_text(line[0]) for _, line in mine],
+                "x": [line[4] for _, line in mine],
+                "text": [_trend_text(r) for r, _ in mine],
+                # Inside the bar where it fits (a phone's narrow bars), else beside it.
+                "textposition": "auto",
+                "insidetextanchor": "end",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}<br>Confidence %{x:.1f}/10 (%{text})<extra></extra>",
+                "marker": {"color": APPROACH_COLOURS[approach]},
+            }
+        )
+    layout = _layout(title, "Mean confidence (0–10)", "", barmode="group")
+    layout["xaxis"] |= {"range": [0, 12], "dtick": 2}
+    layout["yaxis"] |= {"autorange": "reversed", "title": {"text": ""}}
+    layout["height"] = max(260, 120 + 34 * len(shown))
+    layout["margin"]["b"] = 90
+    columns = [
+        "pilot", "approach", "status", "cycles_read", "mean_confidence_latest",
+        "mean_confidence_before", "trend", "reading",
+    ]  # fmt: skip
+    note = (
+        f"Showing {len(shown)} of {len(rated)} pilots with confidence: running ones first."
+        if len(shown) < len(rated)
+        else ""
+    )
+    return Chart("confidence", title, data, layout, columns, table, note)
+
+
+def _trend_text(row: DashboardRow) -> str:
+    trend = row.confidence.trend
+    if trend is None:
+        return "first cycles"
+    return f"{row.confidence.trend_label} {trend:+.1f}"

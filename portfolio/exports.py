@@ -1,36 +1,27 @@
-"""Downloads: a chart's table as CSV (exactly the plotted numbers) and the dashboard table
-as XLSX."""
+"""Downloads: a chart's table as CSV or XLSX (exactly the plotted numbers) and the dashboard
+table as XLSX, all through core/exports.py."""
 
-import csv
 from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.exports import XLSX, spreadsheet_safe, table_response
 from portfolio.charts import Chart
 from portfolio.models import OrganisationSettings
 from portfolio.selectors import FLAG_LABELS, DashboardRow
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A name typed as "=HYPERLINK(…)" must not become a formula in the leader's spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["XLSX", "chart_export", "chart_csv", "dashboard_xlsx", "spreadsheet_safe"]
 
 
-def spreadsheet_safe(cell):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+def chart_export(chart: Chart, filename: str, fmt: str = "csv") -> HttpResponse:
+    """A chart's data table (exactly the plotted numbers) as CSV or XLSX."""
+    return table_response(chart.columns, chart.rows, filename=filename, fmt=fmt, sheet=chart.key)
 
 
 def chart_csv(chart: Chart, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(chart.columns)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in chart.rows)
-    return response
+    return chart_export(chart, filename, "csv")
 
 
 def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
@@ -39,7 +30,8 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
         "Pilot", "Approach", "Status", "Sponsor", "Org unit", "People", "Weeks run",
         "Patience horizon (weeks)", f"Value created ({currency})",
         f"Efficiency gains ({currency})", "Efficiency hours", "Cycles", "Baselines",
-        "Self-containment (0-100)", "Risk flags",
+        "Self-containment (0-100)", "Confidence, latest cycles (0-10)", "Confidence trend",
+        "Risk flags",
     ]  # fmt: skip
     body = [
         [
@@ -57,11 +49,20 @@ def dashboard_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
             r.cadence_label,
             r.baseline_label,
             r.self_containment,
+            r.confidence.latest if r.confidence else "",
+            _trend(r),
             "; ".join(FLAG_LABELS[f] for f in r.flags),
         ]
         for r in rows
     ]
     return header, body
+
+
+def _trend(row: DashboardRow) -> str:
+    if row.confidence is None:
+        return ""
+    trend = row.confidence.trend
+    return row.confidence.trend_label + ("" if trend is None else f" {trend:+.1f}")
 
 
 def dashboard_xlsx(rows: list[DashboardRow]) -> HttpResponse:

@@ -1,6 +1,6 @@
 """Organisation settings for money conversion and the rollups behind the portfolio.
 
-The rollup tables are derived data: `portfolio.rollups.rollups_refresh()` rebuilds them
+The rollup tables are derived data: `portfolio.rollups.rollups_refresh()` recomputes them
 set-based from observations, opportunities and cycles, so the dashboard reads a few hundred
 rows instead of aggregating millions of observations per request. Amounts are stored in
 their own units (money and hours apart); hours become money at read time, at the current
@@ -32,6 +32,24 @@ class OrganisationSettings(models.Model):
         default="EUR",
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
         help_text="ISO 4217 code of the money metrics and opportunity values, e.g. EUR.",
+    )
+    # Each kind of e-mail can be turned off; the rows (alerts, reminders) are still recorded
+    # and shown in the app.
+    email_below_baseline = models.BooleanField(
+        "E-mail below-baseline alerts",
+        default=True,
+        help_text="One e-mail a day to each supervisor, and to each sponsor per pilot.",
+    )
+    email_cycle_reminders = models.BooleanField(
+        "E-mail overdue-cycle reminders", default=True, help_text="To the supervisor, once a day."
+    )
+    email_sponsor_digest = models.BooleanField(
+        "E-mail the weekly sponsor digest", default=True, help_text="On Monday morning."
+    )
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Let a sponsor approve their own pilot when no other portfolio leader could "
+        "(a one-leader organisation). The pilot's lifecycle record says it was self-approved.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,3 +133,22 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"Rollups refreshed at {self.refreshed_at}"
+
+
+class RollupChange(models.Model):
+    """A rollup cell some committed write made stale: written by database triggers in the
+    writer's own transaction (see `portfolio.triggers`), consumed by the incremental refresh.
+
+    `kind` says what `key_id` is: a pilot, a workgroup or a person (resolved to pilots at
+    refresh time), or `all` (currency or a metric's kind/unit changed: rebuild everything).
+    `month` is the first day of the stale month; null means every month of the key. No
+    foreign keys: a change outlives the row it is about (a deleted workgroup still leaves
+    its pilot stale), and the table is append-only for writers (no unique index, so two
+    writers never wait on each other here)."""
+
+    kind = models.CharField(max_length=10)
+    key_id = models.BigIntegerField(null=True)
+    month = models.DateField(null=True)
+
+    def __str__(self):
+        return f"{self.kind}:{self.key_id} {self.month or 'all months'}"

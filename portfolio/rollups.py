@@ -17,12 +17,20 @@ completed cycle) with its pilot, its month and the columns it adds to. Rules it 
   `addressed_at` / `found_at`, of the cycle's `adaptation_done_at`.
 
 Raw SQL because it is clearer than five ORM querysets glued in Python, and because it lets
-the refresh be two `INSERT … SELECT` statements for all pilots at once. The month and date
+the rebuild be two `INSERT … SELECT` statements for all pilots at once.
+
+The periodic refresh (`rollups_refresh`, called by `portfolio.tasks.refresh_rollups`) is
+incremental: database triggers record the (pilot | workgroup | person, month) a write made
+stale in `RollupChange`, in the writer's transaction; the refresh claims those rows,
+resolves them to (pilot, month range) cells and runs the same FACTS relation restricted to a
+`cells` CTE. `rollups_rebuild` (the `rebuild_rollups` command) recomputes everything and is
+the oracle the incremental path is tested against. The month and date
 expressions are the only vendor-specific parts (PostgreSQL and SQLite).
 """
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -58,44 +66,46 @@ def _hours_list() -> str:
     return ", ".join(f"'{unit}'" for unit in HOURS_UNITS)
 
 
-def _observations_sql() -> str:
-    """Current value/efficiency observations with the pilot they count for."""
+def _observations_sql(cells: bool = False, metric_ids: str = "") -> str:
+    """Current value/efficiency observations with the pilot they count for. With `cells`,
+    only those in the `cells` CTE's (pilot, month range) pairs, reached through the subject
+    index (subject, then the outcome metrics `metric_ids`, then the period)."""
     obs = (
         "SELECT {pilot} AS pilot_id, o.period_start, md.kind, md.unit, o.value "
         "FROM metrics_observation o "
         "JOIN metrics_metricdefinition md ON md.id = o.metric_id AND md.kind IN "
         "('value', 'efficiency') {join} WHERE o.is_current AND o.subject_type = '{subject}'"
     )
+    in_cells = ""
+    if cells:
+        obs += f" AND o.metric_id IN ({metric_ids or 'NULL'})"
+        in_cells = (
+            "JOIN cells c ON c.pilot_id = {pilot} AND o.period_start >= c.lo "
+            "AND o.period_start < c.hi "
+        )
+    only = " WHERE w.pilot_id IN (SELECT pilot_id FROM cells)" if cells else ""
     seats = (
-        "SELECT m.person_id, w.pilot_id FROM pilots_workgroupmember m "
-        "JOIN pilots_workgroup w ON w.id = m.workgroup_id "
-        "UNION SELECT w.supervisor_id, w.pilot_id FROM pilots_workgroup w"
+        "SELECT m.person_id, w.pilot_id FROM pilots_workgroupmember m "  # noqa: S608
+        f"JOIN pilots_workgroup w ON w.id = m.workgroup_id{only} "
+        f"UNION SELECT w.supervisor_id, w.pilot_id FROM pilots_workgroup w{only}"
     )
-    person_join = (
-        f"JOIN ({seats}) s ON s.person_id = o.subject_id "
-        "JOIN pilots_pilot p ON p.id = s.pilot_id AND p.started_at IS NOT NULL "
+    run = (
+        "JOIN pilots_pilot p ON p.id = {pilot} AND p.started_at IS NOT NULL "
         f"AND o.period_start >= {_date('p.started_at')} "
-        f"AND (p.ended_at IS NULL OR o.period_start <= {_date('p.ended_at')})"
+        f"AND (p.ended_at IS NULL OR o.period_start <= {_date('p.ended_at')}) "
     )
     # A workgroup's observations count while its pilot runs, as a person's do: before the
     # start they are the pre-period (the comparison's, see evidence/), not the pilot's gains.
-    workgroup_run = (
-        "JOIN pilots_pilot p ON p.id = w.pilot_id AND p.started_at IS NOT NULL "
-        f"AND o.period_start >= {_date('p.started_at')} "
-        f"AND (p.ended_at IS NULL OR o.period_start <= {_date('p.ended_at')})"
-    )
+    person_join = f"JOIN ({seats}) s ON s.person_id = o.subject_id " + run + in_cells
+    workgroup_join = "JOIN pilots_workgroup w ON w.id = o.subject_id " + run + in_cells
+    pilot_join = "JOIN pilots_pilot p ON p.id = o.subject_id " + in_cells
     return " UNION ALL ".join(
-        [
-            obs.format(
-                pilot="p.id", join="JOIN pilots_pilot p ON p.id = o.subject_id", subject="pilot"
-            ),
-            obs.format(
-                pilot="w.pilot_id",
-                join="JOIN pilots_workgroup w ON w.id = o.subject_id " + workgroup_run,
-                subject="workgroup",
-            ),
-            obs.format(pilot="s.pilot_id", join=person_join, subject="person"),
-        ]
+        obs.format(pilot=pilot, join=join.format(pilot=pilot), subject=subject)
+        for pilot, join, subject in (
+            ("p.id", pilot_join.replace("{pilot}", "o.subject_id"), "pilot"),
+            ("w.pilot_id", workgroup_join, "workgroup"),
+            ("s.pilot_id", person_join, "person"),
+        )
     )
 
 
@@ -106,11 +116,21 @@ def _select(key: str, month: str, values: list[str], rest: str) -> str:
     return f"SELECT {', '.join(columns)} {rest}"
 
 
-def facts_sql(group: str = "pilot") -> str:
+def facts_sql(group: str = "pilot", *, cells: bool = False, metric_ids: str = "") -> str:
     """One row per fact: (key_id, month, the seven outcome columns), key_id being the pilot
     or the workgroup (`group`); the workgroup relation holds cycles and opportunities only.
-    Takes the currency code twice as parameters (value and efficiency in money)."""
+    Takes the currency code twice as parameters (value and efficiency in money). With
+    `cells`, only the facts of the `cells` CTE's (pilot_id, lo, hi) month ranges."""
     key = "w.pilot_id" if group == "pilot" else "w.id"
+
+    def in_cells(month: str) -> str:
+        if not cells:
+            return ""
+        return (
+            " AND EXISTS (SELECT 1 FROM cells cell WHERE cell.pilot_id = w.pilot_id "  # noqa: S608
+            f"AND {month} >= cell.lo AND {month} < cell.hi)"
+        )
+
     hours, money = f"LOWER(unit) IN ({_hours_list()})", "UPPER(unit) IN (%s, 'MONEY')"
     opportunities = "FROM coaching_opportunity op JOIN pilots_workgroup w ON w.id = op.workgroup_id"
     realised = "COALESCE(op.realised_efficiency, 0)"
@@ -127,15 +147,22 @@ def facts_sql(group: str = "pilot") -> str:
                 "0",
                 "1",
             ],
-            f"{opportunities} WHERE op.status = 'addressed' AND op.addressed_at IS NOT NULL",
+            f"{opportunities} WHERE op.status = 'addressed' AND op.addressed_at IS NOT NULL"
+            + in_cells(_month("op.addressed_at")),
         ),
-        _select(key, _month("op.found_at"), ["0"] * 5 + ["1", "0"], opportunities),
+        _select(
+            key,
+            _month("op.found_at"),
+            ["0"] * 5 + ["1", "0"],
+            f"{opportunities} WHERE 1 = 1" + in_cells(_month("op.found_at")),
+        ),
         _select(
             key,
             _month("c.adaptation_done_at"),
             ["0"] * 4 + ["1", "0", "0"],
             "FROM coaching_cycle c JOIN pilots_workgroup w ON w.id = c.workgroup_id "
-            "WHERE c.stage = 'completed' AND c.adaptation_done_at IS NOT NULL",
+            "WHERE c.stage = 'completed' AND c.adaptation_done_at IS NOT NULL"
+            + in_cells(_month("c.adaptation_done_at")),
         ),
     ]
     if group == "pilot":
@@ -153,7 +180,7 @@ def facts_sql(group: str = "pilot") -> str:
                     "0",
                     "0",
                 ],
-                f"FROM ({_observations_sql()}) obs",
+                f"FROM ({_observations_sql(cells, metric_ids)}) obs",
             ),
         )
     return " UNION ALL ".join(parts)
@@ -167,34 +194,186 @@ def _params(group: str, currency: str) -> list[str]:
     return [currency, currency] if group == "pilot" else []
 
 
-def _insert_sql(group: str) -> str:
-    """INSERT … SELECT of one rollup table from FACTS (built from constants only)."""
+def _insert_sql(group: str, cells: str = "", metric_ids: str = "") -> str:
+    """INSERT … SELECT of one rollup table from FACTS (built from constants only); with
+    `cells` (a `cells (pilot_id, lo, hi) AS (VALUES …)` CTE), only those cells' rows."""
+    with_cells = f"WITH {cells} " if cells else ""
+    facts = facts_sql(group, cells=bool(cells), metric_ids=metric_ids)
     if group == "pilot":
         names, sums = ", ".join(OUTCOME_COLUMNS), _sums(OUTCOME_COLUMNS)
-        select = f"SELECT key_id, month, {sums} FROM ({facts_sql('pilot')}) f"  # noqa: S608
-        return f"INSERT INTO portfolio_pilotmonthrollup (pilot_id, month, {names}) {select} GROUP BY key_id, month"  # noqa: E501
+        select = f"SELECT key_id, month, {sums} FROM ({facts}) f"  # noqa: S608
+        return (
+            f"INSERT INTO portfolio_pilotmonthrollup (pilot_id, month, {names}) "
+            f"{with_cells}{select} GROUP BY key_id, month"
+        )
     names, sums = ", ".join(INDICATOR_COLUMNS), _sums(INDICATOR_COLUMNS)
-    select = f"SELECT f.key_id, w.pilot_id, f.month, {sums} FROM ({facts_sql('workgroup')}) f"  # noqa: S608
+    select = f"SELECT f.key_id, w.pilot_id, f.month, {sums} FROM ({facts}) f"  # noqa: S608
     return (
         f"INSERT INTO portfolio_workgroupmonthrollup (workgroup_id, pilot_id, month, {names}) "
-        f"{select} JOIN pilots_workgroup w ON w.id = f.key_id "
+        f"{with_cells}{select} JOIN pilots_workgroup w ON w.id = f.key_id "
         "GROUP BY f.key_id, w.pilot_id, f.month"
     )
 
 
-@transaction.atomic
-def rollups_refresh() -> RollupState:
-    """Rebuild both rollup tables for every pilot: two DELETEs and two INSERT … SELECTs.
-    The state row is locked first, so concurrent refreshes run one after the other."""
-    started = time.monotonic()
+# A whole pilot as a month range; months are compared as dates (PostgreSQL) or ISO text.
+EVER = (date(1, 1, 1), date(9999, 12, 31))
+CELLS_PER_STATEMENT = 500
+
+
+def _lock_state() -> RollupState:
     RollupState.objects.get_or_create(pk=1)
-    state = RollupState.objects.select_for_update().get(pk=1)
-    currency = OrganisationSettings.load().currency.upper()
+    return RollupState.objects.select_for_update().get(pk=1)
+
+
+def _claim_changes() -> list[tuple]:
+    """Take every committed change row this statement sees, and only those: a writer that
+    commits after it keeps its rows for the next refresh (no watermark to fall behind)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portfolio_rollupchange RETURNING kind, key_id, month")
+        return cursor.fetchall()
+
+
+def _rebuild(currency: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM portfolio_pilotmonthrollup")
         cursor.execute(_insert_sql("pilot"), _params("pilot", currency))
         cursor.execute("DELETE FROM portfolio_workgroupmonthrollup")
         cursor.execute(_insert_sql("workgroup"))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _pilots_of(kind: str, keys: set[int]) -> dict[int, set[int]]:
+    """The pilots a workgroup or a person (member or supervisor) counts for, now."""
+    found: dict[int, set[int]] = {}
+    keys_list = sorted(keys)
+    with connection.cursor() as cursor:
+        for i in range(0, len(keys_list), CELLS_PER_STATEMENT):
+            chunk = keys_list[i : i + CELLS_PER_STATEMENT]
+            marks = ", ".join(["%s"] * len(chunk))
+            if kind == "workgroup":
+                sql = f"SELECT id, pilot_id FROM pilots_workgroup WHERE id IN ({marks})"  # noqa: S608
+                params = chunk
+            else:
+                sql = (
+                    "SELECT m.person_id, w.pilot_id FROM pilots_workgroupmember m "  # noqa: S608
+                    "JOIN pilots_workgroup w ON w.id = m.workgroup_id "
+                    f"WHERE m.person_id IN ({marks}) "
+                    f"UNION SELECT supervisor_id, pilot_id FROM pilots_workgroup "
+                    f"WHERE supervisor_id IN ({marks})"
+                )
+                params = chunk + chunk
+            cursor.execute(sql, params)
+            for key, pilot in cursor.fetchall():
+                found.setdefault(key, set()).add(pilot)
+    return found
+
+
+def stale_cells(changes) -> list[tuple[int, date, date]]:
+    """The (pilot, first month, end) ranges the claimed changes made stale: a month, or every
+    month of the pilot (EVER) for changes without one."""
+    whole: set[int] = set()
+    months: set[tuple[int, date]] = set()
+    subjects: dict[str, dict[tuple[int, date | None], None]] = {"workgroup": {}, "person": {}}
+    for kind, key, month in changes:
+        if kind == "pilot":
+            if month is None:
+                whole.add(key)
+            else:
+                months.add((key, _as_date(month)))
+        elif kind in subjects:
+            subjects[kind][(key, None if month is None else _as_date(month))] = None
+    for kind, keyed in subjects.items():
+        pilots = _pilots_of(kind, {key for key, _ in keyed})
+        for key, month in keyed:
+            for pilot in pilots.get(key, ()):
+                if month is None:
+                    whole.add(pilot)
+                else:
+                    months.add((pilot, month))
+    cells = [(pilot, *EVER) for pilot in sorted(whole)]
+    cells += [(p, m, _next_month(m)) for p, m in sorted(months) if p not in whole]
+    return cells
+
+
+def _cells_cte(cells) -> tuple[str, list]:
+    row = "(%s, %s, %s)"
+    if connection.vendor == "postgresql":
+        row = "(CAST(%s AS bigint), CAST(%s AS date), CAST(%s AS date))"
+    values = ", ".join([row] * len(cells))
+    params = [x if connection.vendor == "postgresql" else str(x) for cell in cells for x in cell]
+    return f"cells (pilot_id, lo, hi) AS (VALUES {values})", params
+
+
+def _outcome_metric_ids() -> str:
+    from metrics.models import MetricDefinition
+
+    ids = MetricDefinition.objects.filter(kind__in=["value", "efficiency"]).values_list(
+        "pk", flat=True
+    )
+    return ", ".join(str(int(pk)) for pk in ids)
+
+
+def _recompute(cells, currency: str) -> None:
+    """Delete and rebuild the rollup rows of these cells only (both tables)."""
+    metric_ids = _outcome_metric_ids()
+    with connection.cursor() as cursor:
+        for i in range(0, len(cells), CELLS_PER_STATEMENT):
+            cte, params = _cells_cte(cells[i : i + CELLS_PER_STATEMENT])
+            for table in ("portfolio_pilotmonthrollup", "portfolio_workgroupmonthrollup"):
+                cursor.execute(
+                    f"WITH {cte} DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM cells c "  # noqa: S608
+                    f"WHERE c.pilot_id = {table}.pilot_id AND {table}.month >= c.lo "
+                    f"AND {table}.month < c.hi)",
+                    params,
+                )
+            cursor.execute(
+                _insert_sql("pilot", cte, metric_ids), params + _params("pilot", currency)
+            )
+            cursor.execute(_insert_sql("workgroup", cte), params)
+
+
+@transaction.atomic
+def rollups_refresh() -> RollupState:
+    """Bring the rollups up to date with every committed write: recompute only the
+    (pilot, month) cells the recorded changes made stale (see portfolio.triggers), or
+    everything when a change asks for it (currency, a metric's unit) or nothing was ever
+    built. The state row is locked first, so concurrent refreshes run one after the other;
+    `state.cells` says how many cells were recomputed (None: a full rebuild)."""
+    started = time.monotonic()
+    state = _lock_state()
+    changes = _claim_changes()
+    currency = OrganisationSettings.load().currency.upper()
+    if state.refreshed_at is None or any(kind == "all" for kind, _, _ in changes):
+        _rebuild(currency)
+        state.cells = None
+    else:
+        cells = stale_cells(changes)
+        _recompute(cells, currency)
+        state.cells = len(cells)
+    return _finish(state, started)
+
+
+@transaction.atomic
+def rollups_rebuild() -> RollupState:
+    """Rebuild both rollup tables for every pilot from scratch: two DELETEs and two
+    INSERT … SELECTs (the `rebuild_rollups` command, and the oracle the incremental refresh
+    is tested against). Pending changes are claimed first, so they are not redone."""
+    started = time.monotonic()
+    state = _lock_state()
+    _claim_changes()
+    _rebuild(OrganisationSettings.load().currency.upper())
+    state.cells = None
+    return _finish(state, started)
+
+
+def _finish(state: RollupState, started: float) -> RollupState:
     state.refreshed_at = timezone.now()
     state.duration_ms = int((time.monotonic() - started) * 1000)
     state.save(update_fields=["refreshed_at", "duration_ms"])

@@ -1,7 +1,8 @@
 """Reads behind the portfolio: pilot totals and month series from the rollups, and the
-dashboard rows (status, progress, cadence, baselines, risk flags) in a fixed number of
-queries whatever the number of pilots."""
+dashboard rows (status, progress, cadence, baselines, confidence, risk flags) in a fixed
+number of queries whatever the number of pilots."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coaching.models import Cycle
 from coaching.selectors import with_cadence
 from metrics.models import Baseline
 from pilots.models import Pilot, PilotStatus, Workgroup, WorkgroupMember
@@ -42,6 +44,12 @@ from portfolio.rollups import OUTCOME_COLUMNS, Totals, totals_from_row
 NEAR_STOP_MIN_WEEKS = 8
 FLAT_SHARE = Decimal("0.10")
 STARTED = [PilotStatus.RUNNING, PilotStatus.REVIEWING, PilotStatus.SCALED, PilotStatus.STOPPED]
+# Confidence as a leading indicator: the mean of the supervisors' 0–10 confidence over a
+# pilot's latest CONFIDENCE_CYCLES cycles (all its workgroups, in the order they were
+# reflected on), and its trend against the mean of the cycles before those. A change of at
+# least CONFIDENCE_STEP reads as rising or falling.
+CONFIDENCE_CYCLES = 4
+CONFIDENCE_STEP = 0.5
 
 
 def pilot_totals(pilot_ids=None, *, settings=None) -> dict[int, Totals]:
@@ -185,6 +193,7 @@ class DashboardRow:
     structural_flags: set[str] = field(default_factory=set)
     near_stop: bool = False
     months: list[MonthOutcome] = field(default_factory=list)
+    confidence: "Confidence | None" = None  # filled by `add_confidence`
 
     @property
     def flags(self) -> list[str]:
@@ -329,3 +338,54 @@ def summarise(rows: list[DashboardRow]) -> Summary:
         near_stop=sum(r.near_stop for r in rows),
         premature=sum(r.pilot.premature_stop for r in rows),
     )
+
+
+@dataclass(frozen=True)
+class Confidence:
+    latest: float  # mean over the latest cycles, one decimal
+    before: float | None  # mean over the cycles before them, if any
+    cycles: int  # how many cycles `latest` reads
+
+    @property
+    def trend(self) -> float | None:
+        return None if self.before is None else round(self.latest - self.before, 1)
+
+    @property
+    def trend_label(self) -> str:
+        if self.trend is None:
+            return "first cycles"
+        if self.trend >= CONFIDENCE_STEP:
+            return "rising"
+        if self.trend <= -CONFIDENCE_STEP:
+            return "falling"
+        return "steady"
+
+
+def _mean(values: list[int]) -> float:
+    return round(sum(values) / len(values), 1)
+
+
+def pilot_confidence(pilot_ids) -> dict[int, Confidence]:
+    """Each pilot's confidence over its latest cycles and the cycles before (one query);
+    pilots whose supervisors gave no confidence yet are left out."""
+    scores: dict[int, list[int]] = defaultdict(list)
+    cycles = (
+        Cycle.objects.filter(workgroup__pilot_id__in=list(pilot_ids), confidence__isnull=False)
+        .order_by("workgroup__pilot_id", "reflection_done_at", "started_at", "pk")
+        .values_list("workgroup__pilot_id", "confidence")
+    )
+    for pilot_id, confidence in cycles:
+        scores[pilot_id].append(confidence)
+    found = {}
+    for pilot_id, values in scores.items():
+        latest, earlier = values[-CONFIDENCE_CYCLES:], values[:-CONFIDENCE_CYCLES]
+        before = _mean(earlier[-CONFIDENCE_CYCLES:]) if earlier else None
+        found[pilot_id] = Confidence(latest=_mean(latest), before=before, cycles=len(latest))
+    return found
+
+
+def add_confidence(rows: list[DashboardRow]) -> None:
+    """Fill every row's confidence (one query, however many rows)."""
+    found = pilot_confidence(row.pilot.pk for row in rows)
+    for row in rows:
+        row.confidence = found.get(row.pilot.pk)

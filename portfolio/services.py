@@ -9,12 +9,17 @@ from portfolio.models import OrganisationSettings
 
 
 @transaction.atomic
-def organisation_settings_update(*, hourly_rate: Decimal, currency: str) -> OrganisationSettings:
-    """Save the loaded hourly rate and currency. Hours convert at read time, but which metric
-    units count as money depends on the currency, so the rollups are rebuilt after commit."""
+def organisation_settings_update(
+    *, hourly_rate: Decimal, currency: str, emails: dict[str, bool] | None = None
+) -> OrganisationSettings:
+    """Save the loaded hourly rate and currency, and which kinds of e-mail are sent
+    (`emails`: field name → on). Hours convert at read time, but which metric units count as
+    money depends on the currency, so the rollups are rebuilt after commit."""
     settings = OrganisationSettings.load()
     settings.hourly_rate = hourly_rate
     settings.currency = currency.upper()
+    for field, on in (emails or {}).items():
+        setattr(settings, field, bool(on))
     settings.full_clean()
     settings.save()
     enqueue("portfolio.tasks.refresh_rollups")

@@ -14,6 +14,8 @@ from portfolio.rollups import rollups_refresh
     max_retries=5,
 )
 def refresh_rollups() -> int:
-    """Rebuild every pilot's rollups; idempotent (a rebuild, not an increment), and two runs
-    never interleave (the refresh locks its state row). Returns the duration in ms."""
+    """Bring the rollups up to date: recompute the cells changed since the last run (all of
+    them the first time, or after a currency change). Idempotent: a cell is recomputed from
+    the facts, never incremented, and two runs never interleave (the refresh locks its state
+    row). Returns the duration in ms."""
     return rollups_refresh().duration_ms

@@ -10,22 +10,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.health import figures_freshness
 from core.roles import Role, has_role, is_hr_admin, sees_portfolio
 from evidence.selectors import add_evidence
 from pilots.models import Pilot
 from portfolio import charts, services
-from portfolio.exports import chart_csv, dashboard_xlsx
+from portfolio.exports import chart_export, dashboard_xlsx
 from portfolio.filters import PilotFilter
-from portfolio.forms import OrganisationSettingsForm
+from portfolio.forms import EMAIL_KINDS, OrganisationSettingsForm
 from portfolio.models import OrganisationSettings
 from portfolio.selectors import (
     FLAG_LABELS,
     FLAT_SHARE,
     NEAR_STOP_MIN_WEEKS,
+    add_confidence,
     add_workgroup_health,
     dashboard_rows,
-    freshness,
-    freshness_label,
     summarise,
 )
 from weekly.charts import approach_strategic_chart, pilot_strategic_chart
@@ -46,10 +46,12 @@ def _filtered(request) -> PilotFilter:
 
 
 def _portfolio_charts(rows, settings) -> dict[str, charts.Chart]:
+    add_confidence(rows)  # one query for every row, the page's and the CSV's alike
     return {
         "scatter": charts.portfolio_scatter_chart(rows, settings=settings),
         "approaches": charts.approach_comparison_chart(rows, settings=settings),
         "strategic-share": approach_strategic_chart([row.pilot for row in rows]),
+        "confidence": charts.portfolio_confidence_chart(rows),
     }
 
 
@@ -61,7 +63,6 @@ def dashboard(request):
     page = Paginator(rows, PILOTS_PER_PAGE).get_page(request.GET.get("page"))
     add_workgroup_health(page.object_list)
     add_evidence(page.object_list)  # effect vs comparison, and the 0–10 after the end
-    state = freshness()
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
@@ -72,29 +73,30 @@ def dashboard(request):
         "near_stop_weeks": NEAR_STOP_MIN_WEEKS,
         "flat_percent": int(FLAT_SHARE * 100),
         "charts": _portfolio_charts(rows, settings).values(),
-        "freshness": freshness_label(state),
-        "refreshed_at": state.refreshed_at if state else None,
+        "figures": figures_freshness(),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
         "query": filters.urlencode(),
+        "confidence_guidance": charts.PORTFOLIO_CONFIDENCE_GUIDANCE,
         "can_edit_settings": sees_portfolio(request.user) or is_hr_admin(request.user),
     }
     return render(request, "portfolio/dashboard.html", context)
 
 
 @login_required
-def dashboard_chart_csv(request, key):
-    if key not in ("scatter", "approaches", "strategic-share"):
+def dashboard_chart_csv(request, key, fmt="csv"):
+    if key not in ("scatter", "approaches", "strategic-share", "confidence"):
         raise Http404("No such chart.")
     settings = OrganisationSettings.load()
     rows = dashboard_rows(_filtered(request).qs, settings=settings)
-    return chart_csv(_portfolio_charts(rows, settings)[key], f"portfolio-{key}")
+    return chart_export(_portfolio_charts(rows, settings)[key], f"portfolio-{key}", fmt)
 
 
 @login_required
 def dashboard_export(request):
     rows = dashboard_rows(_filtered(request).qs)
     add_workgroup_health(rows)
+    add_confidence(rows)
     return dashboard_xlsx(rows)
 
 
@@ -108,6 +110,7 @@ def _pilot_charts(pilot: Pilot, settings) -> dict[str, charts.Chart]:
         "value-vs-efficiency": charts.value_vs_efficiency_chart(pilot, settings=settings),
         "leading-indicators": charts.leading_indicators_chart(pilot, workgroups),
         "cadence": charts.cadence_chart(pilot, workgroups),
+        "confidence": charts.confidence_chart(pilot, workgroups),
         "strategic-share": pilot_strategic_chart(pilot),
     }
 
@@ -122,20 +125,21 @@ def pilot_charts(request, pk):
         "pilot": pilot,
         "row": row,
         "charts": _pilot_charts(pilot, settings).values(),
-        "freshness": freshness_label(freshness()),
+        "figures": figures_freshness(),
         "settings": settings,
         "flag_labels": FLAG_LABELS,
+        "confidence_guidance": charts.CONFIDENCE_GUIDANCE,
     }
     return render(request, "portfolio/pilot.html", context)
 
 
 @login_required
-def pilot_chart_csv(request, pk, key):
+def pilot_chart_csv(request, pk, key, fmt="csv"):
     pilot = _visible_pilot(request, pk)
     built = _pilot_charts(pilot, OrganisationSettings.load())
     if key not in built:
         raise Http404("No such chart.")
-    return chart_csv(built[key], f"pilot-{pilot.pk}-{key}")
+    return chart_export(built[key], f"pilot-{pilot.pk}-{key}", fmt)
 
 
 @login_required
@@ -156,7 +160,9 @@ def organisation_settings(request):
     )
     if request.method == "POST" and form.is_valid():
         services.organisation_settings_update(
-            hourly_rate=form.cleaned_data["hourly_rate"], currency=form.cleaned_data["currency"]
+            hourly_rate=form.cleaned_data["hourly_rate"],
+            currency=form.cleaned_data["currency"],
+            emails={kind: form.cleaned_data[kind] for kind in EMAIL_KINDS},
         )
         messages.success(request, "Settings saved; the figures are being recalculated.")
         return redirect("portfolio:dashboard")

@@ -4,6 +4,7 @@ a person's weekly trend as the geometry of a small server-drawn SVG with its tab
 
 from __future__ import annotations
 
+from core import palette
 from pilots.models import Approach, Pilot
 from portfolio.charts import APPROACH_COLOURS, Chart, _layout, _line, _marker
 from weekly.selectors import approach_series, pilot_series, start_week
@@ -32,7 +33,7 @@ def approach_strategic_chart(pilots: list[Pilot], *, today=None) -> Chart:
     if table:  # an empty axis has no 0 to mark (Plotly would draw the line at NaN)
         layout["shapes"] = [
             {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
-             "line": {"color": "#5b6776", "dash": "dot", "width": 1}}
+             "line": {"color": palette.MUTED, "dash": "dot", "width": 1}}
         ]  # fmt: skip
     columns = ["approach", "weeks_since_start", "strategic_percent_mean", "pilots"]
     note = "" if table else "No supervisor has recorded a week yet."
@@ -52,7 +53,7 @@ def pilot_strategic_chart(pilot: Pilot, *, today=None) -> Chart:
     layout["yaxis"].update(PERCENT_AXIS)
     start = start_week(pilot)
     if start and points:
-        shape, annotation = _marker(start, "Start", "#5b6776")
+        shape, annotation = _marker(start, "Start", palette.MUTED)
         layout["shapes"], layout["annotations"] = [shape], [annotation]
     table = [[week.isoformat(), float(mean), n] for week, mean, n in points]
     columns = ["week", "strategic_percent_mean", "supervisors_recorded"]

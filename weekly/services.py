@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed, StateConflict
 from people.models import Person
+from people.permissions import refuse_inactive
 from pilots.models import PilotStatus, Workgroup
 from weekly.models import SplitReminder, WeeklySplit
 from weekly.permissions import can_record
@@ -81,6 +82,7 @@ def split_record(
     """Record the person's split for the week, or change it while the week is open.
     Returns the entry and whether it was new. One entry per person and week (a constraint)."""
     today = today or timezone.localdate()
+    refuse_inactive(by)
     if not can_record(by, person):
         raise NotAllowed("Supervisors record their own week, in their own session.")
     note = (note or "").strip()

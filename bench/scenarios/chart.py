@@ -5,11 +5,12 @@ rows (the rows the rollups are built from). Also the payload size and points per
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from django.db import connection
 
-from bench.scenarios.timing import NotAvailable, timed
+from bench.scenarios.timing import NotAvailable, summary, timed
 
 OUT = Path(__file__).resolve().parent.parent / "out"
 
@@ -96,6 +97,23 @@ def _pandas_series(path: Path, hourly_rate: float):
     return monthly
 
 
+PER_SAMPLE = 20  # requests per sample: one request is ~1 ms, below the machine's noise
+
+
+def interleaved(calls: dict, *, runs: int, warmup: int) -> dict:
+    """Each sample is the mean of PER_SAMPLE calls; the calls take turns sample by sample,
+    so a change of load on the shared machine falls on all of them alike."""
+    samples = {name: [] for name in calls}
+    for n in range(warmup + runs):
+        for name, fn in calls.items():
+            started = time.perf_counter()
+            for _ in range(PER_SAMPLE):
+                fn()
+            if n >= warmup:
+                samples[name].append((time.perf_counter() - started) * 1000 / PER_SAMPLE)
+    return {name: summary(values) for name, values in samples.items()}
+
+
 def _quietly(fn):
     """Run `fn` without Django logging each 404 as a warning."""
     request_log = logging.getLogger("django.request")
@@ -139,6 +157,12 @@ def measure(ctx) -> dict:
         response = ctx.api_get("/api/v1/pilots/0/value-vs-efficiency/")
         assert response.status_code == 404, response.status_code
 
+    def bare():
+        # A bare DRF view (no authentication, permission or throttle) answering the same 404
+        # through the same client and middleware, with the same header: the framework's floor.
+        response = ctx.api_get("/bench/bare/0/")
+        assert response.status_code == 404, response.status_code
+
     body = endpoint().content
     OUT.mkdir(exist_ok=True)
     csv_path = OUT / f"facts_pilot_{pilot_id}.csv"
@@ -148,8 +172,13 @@ def measure(ctx) -> dict:
     page = ctx.web.get(f"/portfolio/pilots/{pilot_id}/")
     return {
         "pilot": pilot_id,
-        "endpoint": timed(endpoint, runs=ctx.runs, warmup=ctx.warmup),
-        "api_floor": _quietly(lambda: timed(floor, runs=ctx.runs, warmup=ctx.warmup)),
+        **_quietly(
+            lambda: interleaved(
+                {"endpoint": endpoint, "api_floor": floor, "bare_drf": bare},
+                runs=ctx.runs,
+                warmup=ctx.warmup,
+            )
+        ),
         "raw_sql": timed(lambda: _raw(pilot_id), runs=ctx.runs, warmup=ctx.warmup),
         "facts_sql": timed(
             lambda: _from_facts(pilot_id, currency, organisation.hourly_rate),

@@ -8,11 +8,11 @@ from bench.scenarios.timing import NotAvailable, timed
 
 def measure(ctx) -> dict:
     try:
-        from portfolio.rollups import portfolio_totals_from_scratch, rollups_refresh
+        from portfolio.rollups import portfolio_totals_from_scratch, rollups_rebuild
     except ImportError as exc:
         raise NotAvailable(f"portfolio rollups: {exc}") from exc
     started = time.perf_counter()
-    rollups_refresh()
+    rollups_rebuild()
     refresh_ms = (time.perf_counter() - started) * 1000
 
     def page():

@@ -14,7 +14,16 @@ import time
 import traceback
 from dataclasses import dataclass
 
-SCENARIOS = ["dashboard", "chart", "freeze", "effect", "lists", "memory", "ingest"]  # ingest last
+SCENARIOS = [
+    "dashboard",
+    "rollups",
+    "chart",
+    "freeze",
+    "effect",
+    "lists",
+    "memory",
+    "ingest",
+]  # ingest last
 
 
 def configure_django(database_url: str) -> None:
@@ -34,6 +43,7 @@ def configure_django(database_url: str) -> None:
     # Settings load with DEBUG on (plain static storage, no collectstatic needed); switching it
     # off afterwards stops Django recording every query, as in production.
     settings.DEBUG = False
+    settings.ROOT_URLCONF = "bench.urls"  # adds the bare DRF view (the API floor)
 
 
 @dataclass

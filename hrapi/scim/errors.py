@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from scim2_models import Error, SCIMException
 
+from core.api_guard import UNSAFE_MESSAGE, UnsafeText
 from core.errors import DomainError
 
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -52,6 +53,8 @@ def _from_drf(exc: exceptions.APIException) -> Response:
 
 
 def scim_exception_handler(exc, context):
+    if isinstance(exc, UnsafeText):
+        return _response(400, f"{exc.field}: {UNSAFE_MESSAGE}", "invalidValue")
     if isinstance(exc, SCIMException):
         return _response(exc.status, exc.detail, exc.scim_type or None)
     if isinstance(exc, ValidationError):

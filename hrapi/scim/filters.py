@@ -22,10 +22,11 @@ from scim2_models.path import (
     ValuePath,
 )
 
+from core.filters import MAX_ID
+
 MAX_LENGTH = 4096
 MAX_DEPTH = 32
 MAX_TERMS = 100
-MAX_ID = 2**63 - 1
 
 
 def invalid(detail: str) -> InvalidFilterException:

@@ -18,9 +18,9 @@ from scim2_models import (
     UniquenessException,
 )
 
+from core.filters import MAX_ID
 from core.history import bulk_create_recorded
 from hrapi.models import AccessGroup, AccessGroupMembership, ScimEmail, ScimProfile
-from hrapi.scim.filters import MAX_ID
 from hrapi.scim.resources import (
     NAME_PARTS,
     group_fields,

@@ -9,9 +9,7 @@ If-Match (412 when stale).
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -25,12 +23,14 @@ from scim2_models import (
     ResponseParameters,
 )
 
+from core.api_guard import GuardedJSONParser
+from core.filters import MAX_ID
 from hrapi.authentication import BearerTokenAuthentication
 from hrapi.models import AccessGroup, AccessGroupMembership
 from hrapi.permissions import client_of
 from hrapi.scim import discovery, services
 from hrapi.scim.errors import scim_exception_handler
-from hrapi.scim.filters import MAX_ID, check_bounds, parse, to_q
+from hrapi.scim.filters import check_bounds, parse, to_q
 from hrapi.scim.resources import (
     GROUP_COLUMNS,
     GROUP_SORT,
@@ -49,12 +49,8 @@ from people.models import Person
 SCIM_MEDIA_TYPE = "application/scim+json"
 
 
-class PlainJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as exc:  # json's C scanner gives up on deep nesting
-            raise ParseError("The JSON body is nested too deeply.") from exc
+class PlainJSONParser(GuardedJSONParser):
+    """The API's guarded parser (nesting bounded, no NUL or lone surrogates)."""
 
 
 class ScimJSONParser(PlainJSONParser):
@@ -105,29 +101,10 @@ class ScimView(APIView):
         data = self.request.data
         if not isinstance(data, dict):
             raise InvalidSyntaxException(detail="The body must be a JSON object.")
-        _check_strings(data, "")
         return data
 
     def if_match(self) -> str | None:
         return self.request.headers.get("If-Match")
-
-
-def _check_strings(value, path: str) -> None:
-    """NUL and lone surrogates cannot be stored (PostgreSQL refuses them): 400, naming where."""
-    stack = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, dict):
-            stack.extend((v, f"{where}.{k}".lstrip(".")) for k, v in item.items())
-            stack.extend((k, where or "body") for k in item)
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
-        elif isinstance(item, str) and (
-            "\x00" in item or any("\ud800" <= c <= "\udfff" for c in item)
-        ):
-            raise InvalidValueException(
-                detail=f"{where or 'body'} holds a NUL character or a lone surrogate."
-            )
 
 
 def _integer(raw, name: str, default: int) -> int:

@@ -21,3 +21,11 @@ def chart_table_body(chart) -> SafeString:
             for first, *rest in chart.rows
         ),
     )
+
+
+@register.filter
+def xlsx_url(csv_url: str) -> str:
+    """The XLSX twin of a chart's CSV address (every `….csv` chart route has a `….xlsx`)."""
+    path, _, query = str(csv_url).partition("?")
+    path = path[: -len(".csv")] + ".xlsx" if path.endswith(".csv") else path
+    return f"{path}?{query}" if query else path

@@ -42,6 +42,10 @@
         show(status);
         if (status.status === "queued" || status.status === "running") {
           window.setTimeout(poll, 1000);
+        } else if (status.error_count && !root.querySelector("[data-error-rows]")) {
+          window.location.reload(); // the refused rows are listed by the page itself
+        } else if (status.status === "failed") {
+          bar.classList.add("failed");
         }
       })
       .catch(function () {

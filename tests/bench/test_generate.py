@@ -25,6 +25,13 @@ def test_the_small_scale_is_a_hundredth_of_the_full_one():
     assert small.people * 100 == full.people and small.observations * 100 == full.observations
 
 
+def test_the_xl_scale_is_ten_times_the_full_one():
+    full, xl = SCALES["full"], SCALES["xl"]
+    assert (xl.people, xl.pilots, xl.workgroups) == (100_000, 5_000, 20_000)
+    assert (xl.observations, xl.cycles) == (50_000_000, 1_000_000)
+    assert xl.person_weeks == full.person_weeks  # the same history, ten times the people
+
+
 def test_a_bench_database_name_never_points_at_the_app_database():
     assert database_url("small").endswith("/redefine_bench_small")
 

@@ -36,3 +36,16 @@ def fill_pilot_form(page, name: str) -> None:
     page.fill("#id_demonstration_project", "Triage every claim on the day it arrives.")
     page.fill("#id_planned_start", "2026-12-01")
     page.fill("#id_review_date", "2027-06-01")
+
+
+# A function, not an expression: Playwright evaluates a bare expression with eval(), which
+# the pages' CSP (script-src 'self', no 'unsafe-eval') refuses.
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def htmx_click(page, locator) -> None:
+    """Click a button whose form htmx posts, and wait until its answer is swapped in
+    (`wait_for_load_state` returns at once: the page itself does not load again)."""
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        locator.click()
+    page.wait_for_function(SETTLED)

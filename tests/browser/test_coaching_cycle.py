@@ -3,15 +3,14 @@ action, an opportunity) from My groups, then finds it on the workgroup's timelin
 
 import pytest
 
-from tests.browser.support import login, screenshot
+from tests.browser.support import htmx_click, login, screenshot
 from tests.coaching.conftest import make_pilot, make_workgroup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _save_stage(page, stage: str, button: str) -> None:
-    page.locator(f"#stage-{stage}").get_by_role("button", name=button).click()
-    page.wait_for_load_state("networkidle")
+    htmx_click(page, page.locator(f"#stage-{stage}").get_by_role("button", name=button))
 
 
 def test_a_supervisor_logs_a_full_cycle_on_a_phone(live_server, phone, bob, carol, erin):
@@ -31,23 +30,19 @@ def test_a_supervisor_logs_a_full_cycle_on_a_phone(live_server, phone, bob, caro
 
     page.fill("#id_description", "Map where claims wait longest")
     page.check("input[name=kind][value=task]")
-    page.get_by_role("button", name="Add action").click()
-    page.wait_for_load_state("networkidle")
+    htmx_click(page, page.get_by_role("button", name="Add action"))
     page.fill("#id_description", "Weekly coffee with the billing team")
     page.check("input[name=kind][value=relationship]")
     page.select_option("#id_owner", label="Erin")
-    page.get_by_role("button", name="Add action").click()
-    page.wait_for_load_state("networkidle")
+    htmx_click(page, page.get_by_role("button", name="Add action"))
 
     page.locator("#add-opportunity summary").click()
     page.fill("#id_title", "Billing re-keys every claim by hand")
     page.fill("#id_estimated_value", "18000")
     page.fill("#id_estimated_efficiency", "120")
-    page.get_by_role("button", name="Save opportunity").click()
-    page.wait_for_load_state("networkidle")
+    htmx_click(page, page.get_by_role("button", name="Save opportunity"))
     screenshot(page, "coaching-cycle-action-phone")
-    page.get_by_role("button", name="Done with actions: reflect").click()
-    page.wait_for_load_state("networkidle")
+    htmx_click(page, page.get_by_role("button", name="Done with actions: reflect"))
 
     page.fill("#id_learned", "Most waiting happens at the billing handoff, not in triage.")
     page.fill("#id_confidence", "7")

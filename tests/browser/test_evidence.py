@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from core.demo import DemoContext, run_demo
+from demo.steps import DemoContext, run_demo
 from evidence import followups
 from evidence.models import FollowUpAnswer, FollowUpInvitation
 from pilots.models import Pilot

@@ -67,7 +67,8 @@ def test_a_department_head_adds_a_sub_goal(live_server, page, demo):
     page.click("#add-subgoal")
     page.fill("#id_title", "Fewer claims reopened")
     page.select_option("#id_level", "team")
-    page.select_option("#id_org_unit", label=claims.org_unit.children.order_by("name").first().name)
+    team = claims.org_unit.children.order_by("name").first()
+    page.select_option("#id_org_unit", value=str(team.pk))  # labelled by its path
     page.fill("input[name=owner_search]", "E00002")
     page.fill("#id_period_start", claims.period_start.isoformat())
     page.fill("#id_period_end", claims.period_end.isoformat())

@@ -11,7 +11,7 @@ HOME_TILES = {
     "bob": ["Pilots you sponsor"],
     "carol": ["My groups", "My protected metrics"],
     "erin": ["My pilot"],
-    "hilda": ["Metric imports", "API clients"],
+    "hilda": ["People", "Metric imports", "API clients"],
 }
 
 

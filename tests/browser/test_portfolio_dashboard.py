@@ -1,6 +1,7 @@
 """In Chromium, a portfolio leader opens the dashboard and a pilot's charts: the Plotly
 graphs render (SVG present) without console errors. Screenshots go to $SCREENSHOT_DIR."""
 
+import os
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -8,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo import portfolio as portfolio_demo
+from demo.steps import DemoContext
 from pilots.models import Approach, CompetingInitiative, Tie
-from portfolio import demo
-from tests.browser.support import login, screenshot
+from tests.browser.support import SCREENSHOTS, login, screenshot
 from tests.portfolio.conftest import make_cycle, make_opportunity, make_pilot, make_workgroup
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,10 @@ def _history(workgroup, started, rng, *, chance: float = 0.4) -> None:
     today = timezone.localdate()
     while day < today - timedelta(days=5):
         cycle = make_cycle(workgroup, number=number, started=day, completed=day + timedelta(4))
+        # Confidence climbs a point every other cycle (no draw from rng: the opportunities'
+        # values, and so the near-stop flag, stay as they were).
+        cycle.confidence = min(10, 3 + number // 2)
+        cycle.save(update_fields=["confidence"])
         if rng.random() < chance:
             addressed = day + timedelta(days=20)
             done = addressed < today
@@ -65,20 +70,22 @@ def portfolio(alice, bob, carol, dan):
                 workgroup=workgroup, name="ERP", time_share_percent=35
             )
         pilots.append(pilot)
-    demo.seed(DemoContext(seed=42, people=50, pilots=6, months=9))
+    portfolio_demo.seed(DemoContext(seed=42, people=50, pilots=6, months=9))
     return pilots
 
 
 def _charts_rendered(page, count: int) -> None:
     page.wait_for_selector("svg.main-svg")
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {count}")
+    # A function, not an expression: the CSP refuses the eval() Playwright would use.
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {count}")
     assert page.locator(".js-plotly-plot svg.main-svg").count() >= count
 
 
 def test_a_leader_reads_the_portfolio_and_a_pilots_charts(live_server, page, portfolio):
     login(page, live_server, "alice")
     page.goto(f"{live_server.url}/portfolio/")
-    _charts_rendered(page, 2)
+    _charts_rendered(page, 3)
+    assert page.locator("#plot-confidence svg.main-svg").count() >= 1
     assert page.locator("#pilots tbody tr").count() == len(PILOTS)
     assert page.locator("[data-flag=near_premature_stop]").count() == 1
     assert "updated" in page.inner_text("[data-freshness]")
@@ -94,6 +101,11 @@ def test_a_leader_reads_the_portfolio_and_a_pilots_charts(live_server, page, por
 def test_the_dashboard_reads_well_on_a_phone(live_server, phone, portfolio):
     login(phone, live_server, "alice")
     phone.goto(f"{live_server.url}/portfolio/")
-    _charts_rendered(phone, 2)
+    _charts_rendered(phone, 3)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "portfolio-dashboard-phone")
+    if SCREENSHOTS:  # the confidence chart alone, to read its labels at phone width
+        phone.locator("figure[aria-labelledby=title-confidence]").screenshot(
+            path=os.path.join(SCREENSHOTS, "portfolio-confidence-phone.png")
+        )
     assert phone.console_errors == []

@@ -1,5 +1,6 @@
 """Coaching fixtures: bob sponsors a running pilot whose workgroups carol and dan coach;
-erin is a member of carol's group. Workgroups are created directly (no pilots services)."""
+erin is a member of carol's group. Pilots and workgroups are written directly
+(tests/factories.py), not through the pilots services."""
 
 from datetime import date, timedelta
 
@@ -7,32 +8,19 @@ import pytest
 from django.utils import timezone
 
 from coaching import services
-from pilots.models import Approach, Pilot, PilotStatus, Workgroup, WorkgroupMember
+from pilots.models import PilotStatus
+from tests.factories import PilotFactory, make_workgroup
 
 
 def make_pilot(sponsor, *, status=PilotStatus.RUNNING, started_days_ago=60, name="Claims pilot"):
     started = timezone.now() - timedelta(days=started_days_ago)
-    return Pilot.objects.create(
+    return PilotFactory(
         name=name,
-        approach=Approach.WORK_REDEFINITION,
-        vision="People find and fix what slows customers down.",
-        pain_point="Claims wait weeks.",
-        demonstration_project="Same-day claims triage.",
         sponsor=sponsor.person,
         planned_start=started.date(),
-        review_date=started.date() + timedelta(weeks=26),
         status=status,
         started_at=started if status != PilotStatus.DRAFT else None,
     )
-
-
-def make_workgroup(pilot, supervisor, *, name="Triage", members=(), cadence_days=14):
-    workgroup = Workgroup.objects.create(
-        pilot=pilot, name=name, supervisor=supervisor.person, cadence_days=cadence_days
-    )
-    for member in members:
-        WorkgroupMember.objects.create(workgroup=workgroup, person=member.person)
-    return workgroup
 
 
 @pytest.fixture

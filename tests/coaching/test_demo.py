@@ -5,10 +5,10 @@ import pytest
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from coaching import demo
 from coaching.models import Cycle, CycleAction, Opportunity, Reminder, Stage
 from coaching.selectors import overdue_workgroups
-from core.demo import DemoContext
+from demo import coaching as coaching_demo
+from demo.steps import DemoContext
 from pilots.models import Approach, Pilot, PilotStatus
 
 from .conftest import make_pilot, make_workgroup
@@ -46,7 +46,7 @@ def _snapshot():
 
 
 def test_the_demo_logs_months_of_believable_cycles(started_pilots):
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     per_group = Cycle.objects.values("workgroup").annotate(n=Count("id"))
     assert min(row["n"] for row in per_group) >= 8
     assert Cycle.objects.filter(stage=Stage.ABANDONED).exists()
@@ -60,14 +60,14 @@ def test_the_demo_logs_months_of_believable_cycles(started_pilots):
 
 
 def test_some_groups_are_overdue_now_and_have_a_reminder(started_pilots):
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     overdue = overdue_workgroups().count()
     assert 0 < overdue < 16
     assert Reminder.objects.filter(kind="overdue").count() == overdue
 
 
 def test_opportunities_come_in_every_status_and_redefinition_finds_more(started_pilots):
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     assert set(Opportunity.objects.values_list("status", flat=True)) == {
         "found",
         "addressed",
@@ -88,17 +88,17 @@ def test_opportunities_come_in_every_status_and_redefinition_finds_more(started_
 
 
 def test_running_the_demo_twice_changes_nothing(started_pilots):
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     first = _snapshot()
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     assert _snapshot() == first
 
 
 def test_the_same_seed_logs_the_same_history(started_pilots):
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     first = _snapshot()
     Reminder.objects.all().delete()
     Opportunity.objects.all().delete()
     Cycle.objects.all().delete()
-    demo.seed(_ctx())
+    coaching_demo.seed(_ctx())
     assert _snapshot() == first

@@ -13,7 +13,8 @@ from django.utils import timezone
 from metrics.models import MetricDefinition, Observation, SubjectType
 from people.models import Person
 from pilots import services
-from pilots.models import Charter, Pilot, PilotStatus, Workgroup, WorkgroupMember
+from pilots.models import Charter, Pilot, PilotStatus, Workgroup
+from tests.factories import PersonFactory, PilotFactory, WorkgroupFactory
 
 PRE_WEEKS = 12
 EFFECT = 5.0
@@ -25,35 +26,25 @@ def monday_weeks_ago(weeks: int) -> dt.date:
 
 
 def person(key: str, org) -> Person:
-    return Person.objects.create(
-        external_id=key, full_name=key.title(), email=f"{key.lower()}@example.com", org_unit=org
-    )
+    return PersonFactory(external_id=key, org_unit=org)
 
 
 def pilot_of(sponsor, name: str, status=PilotStatus.APPROVED, start=None) -> Pilot:
-    start = start or monday_weeks_ago(10)
-    return Pilot.objects.create(
+    return PilotFactory(
         name=name,
-        approach="work_redefinition",
-        vision="v",
-        pain_point="p",
-        demonstration_project="d",
         sponsor=sponsor.person,
-        planned_start=start,
-        review_date=start + dt.timedelta(weeks=26),
+        planned_start=start or monday_weeks_ago(10),
         status=status,
     )
 
 
 def group(pilot, name, supervisor: Person, members=()) -> Workgroup:
-    workgroup = Workgroup.objects.create(pilot=pilot, name=name, supervisor=supervisor)
+    workgroup = WorkgroupFactory(pilot=pilot, name=name, supervisor=supervisor, members=members)
     now = timezone.now()
     Charter.objects.create(
         workgroup=workgroup, open_minded=True, risk_tolerant=True, customer_commitment=True,
         signed_at=now, assurance_confirmed_at=now,
     )  # fmt: skip
-    for member in members:
-        WorkgroupMember.objects.create(workgroup=workgroup, person=member)
     return workgroup
 
 

@@ -29,7 +29,6 @@ CLIENT_SCOPES = [
     "metrics:read",
     "metrics:write",
     "pilots:read",
-    "pilots:write",
     "scim",
 ]
 
@@ -47,6 +46,10 @@ class Side:
     member: Person
     org_unit: OrgUnit
     api_client: ApiClient
+    # A draft beside the running pilot (same sponsor, same supervisor), for the moves and
+    # writes a running pilot refuses on its state: approval, new workgroups, charters.
+    draft: Pilot | None = None
+    draft_workgroup: Workgroup | None = None
 
 
 @dataclass
@@ -111,9 +114,18 @@ def _side(name: str, *, sponsor: Person, supervisor: Person, member: Person, met
         frozen_at=timezone.now() - timedelta(days=60),
     )
     api_client, _ = api_client_create(name=f"Client {name} matrix", scopes=["people:read"])
+    draft = Pilot.objects.create(
+        name=f"Draft {name} pilot", approach="job_redesign", vision="v", pain_point="p",
+        demonstration_project="d", sponsor=sponsor, org_unit=org_unit,
+        planned_start=start + timedelta(weeks=30), review_date=start + timedelta(weeks=56),
+    )  # fmt: skip
+    draft_workgroup = Workgroup.objects.create(
+        pilot=draft, name=f"Draft group {name}", supervisor=supervisor
+    )
+    Charter.objects.create(workgroup=draft_workgroup)
     return Side(
         pilot, workgroup, charter, cycle, opportunity, observation, baseline,
-        supervisor, member, org_unit, api_client,
+        supervisor, member, org_unit, api_client, draft, draft_workgroup,
     )  # fmt: skip
 
 

@@ -172,6 +172,18 @@ API = [
              protected=_person_protected, note="mass-assignment"),
     Endpoint("api", "person", "lifecycle", "delete",
              lambda c, x: f"{API_ROOT}/people/{s(c, x).member.external_id}/", note="deactivate"),
+    Endpoint("web", "person", "list", "get",
+             lambda c, x: f"/people/?q={s(c, x).supervisor.external_id}",
+             marker=lambda c, x: f'data-person="{s(c, x).supervisor.external_id}"'),
+    Endpoint("web", "person", "read", "get",
+             lambda c, x: f"/people/{s(c, x).supervisor.external_id}/",
+             marker=lambda c, x: s(c, x).supervisor.email),
+    Endpoint("web", "person", "lifecycle", "post",
+             lambda c, x: f"/people/{s(c, x).member.external_id}/deactivate/",
+             body=lambda c, x: {"reason": "matrix"}, note="deactivate"),
+    Endpoint("web", "person", "update", "post",
+             lambda c, x: f"/people/{s(c, x).member.external_id}/roles/",
+             body=lambda c, x: {"role": "hr_admin", "change": "grant"}, note="grant-role"),
     Endpoint("api", "org_unit", "list", "get", lambda c, x: f"{API_ROOT}/org-units/",
              marker=lambda c, x: s(c, x).org_unit.external_id),
     Endpoint("api", "org_unit", "read", "get",
@@ -376,3 +388,57 @@ API += [
 ]  # fmt: skip
 
 ENDPOINTS = API + WEB
+
+
+# --- separation of duties (issue 13): on each side's draft pilot ---------------------------
+
+
+def _approver(principal: str, side: str):
+    """Approval takes a portfolio leader other than the sponsor: alice, never bob (the
+    organisation setting for self-approval is off, and alice leads the portfolio)."""
+    return Expect.ALLOW if principal == "alice" else Expect.DENY
+
+
+def _nobody(principal: str, side: str):
+    """The sponsor is never a supervisor or member of their pilot's workgroups."""
+    return Expect.DENY
+
+
+def _draft_protected(cast, side):
+    return [(s(cast, side).draft, ["status", "sponsor_id"])]
+
+
+def _sponsor_of(cast, side):
+    return s(cast, side).draft.sponsor
+
+
+SEPARATION = [
+    Endpoint("api", "pilot", "lifecycle", "post",
+             lambda c, x: f"{API_ROOT}/pilots/{s(c, x).draft.pk}/approve/",
+             body=lambda c, x: {"reason": "matrix"}, rule=_approver, note="approve"),
+    Endpoint("web", "pilot", "lifecycle", "post",
+             lambda c, x: f"/pilots/{s(c, x).draft.pk}/move/approve/",
+             body=lambda c, x: {"reason": "matrix"}, rule=_approver, note="approve"),
+    Endpoint("api", "workgroup", "create", "post", lambda c, x: f"{API_ROOT}/workgroups/",
+             body=lambda c, x: {"pilot": s(c, x).draft.pk, "name": "Sponsor's own group",
+                                "supervisor": _sponsor_of(c, x).external_id},
+             protected=_draft_protected, rule=_nobody, note="sponsor-supervises"),
+    Endpoint("web", "workgroup", "create", "post",
+             lambda c, x: f"/pilots/{s(c, x).draft.pk}/workgroups/",
+             body=lambda c, x: {"name": "Sponsor's own group",
+                                "supervisor": _sponsor_of(c, x).pk, "cadence_days": "14"},
+             protected=_draft_protected, rule=_nobody, note="sponsor-supervises"),
+    Endpoint("web", "workgroup", "update", "post",
+             lambda c, x: f"/pilots/workgroups/{s(c, x).draft_workgroup.pk}/members/",
+             body=lambda c, x: {"person": _sponsor_of(c, x).pk},
+             rule=_nobody, note="sponsor-joins"),
+    Endpoint("web", "charter", "update", "post",
+             lambda c, x: f"/pilots/charters/{s(c, x).draft_workgroup.pk}/",
+             body=lambda c, x: {"open_minded": "on", "risk_tolerant": "on",
+                                "customer_commitment": "on"}, note="sign-draft"),
+    Endpoint("web", "charter", "lifecycle", "post",
+             lambda c, x: f"/pilots/charters/{s(c, x).draft_workgroup.pk}/assurance/",
+             body=lambda c, x: {}, note="assurance-draft"),
+]  # fmt: skip
+
+ENDPOINTS += SEPARATION

@@ -1,6 +1,18 @@
-"""Who may do what, written from PRODUCT.md's rules (not from what the code happens to do).
+"""Who may do what, written from the product's rules (not from what the code happens to do).
 
-`expected(principal, obj, action, side)` answers ALLOW, DENY or OPEN (the brief does not
+The product brief (PRODUCT.md, kept beside the repository, not in it) states these rules; the
+ones this matrix encodes are quoted here so the file reads on its own:
+- "People and roles": leaders sponsor pilots and see the portfolio; supervisors coach a
+  workgroup, log cycles and see their own protected metrics; HR admins keep people, metric
+  definitions and API clients; an API client is a machine with a scoped token. "A supervisor
+  sees only the groups they coach; a sponsor sees their pilots; a leader with portfolio
+  rights sees all; nobody sees another supervisor's metrics without a role that allows it."
+- "Pilots": the supervisor acknowledges the charter, the sponsor confirms the assurance.
+- "Metrics and baseline protection": observations are append-only (a correction is a new
+  observation); a frozen baseline is never edited; HR reads protected values.
+- "REST API for HR systems (contract)": tokens belong to named clients with scopes.
+
+`expected(principal, obj, action, side)` answers ALLOW, DENY or OPEN (those rules do not
 decide; the cell is still exercised for server errors and for mass assignment, but its
 outcome is not asserted). Side "A" is the pilot bob sponsors, carol coaches and erin is in.
 """
@@ -23,7 +35,6 @@ CLIENTS = [
     "client:metrics:read",
     "client:metrics:write",
     "client:pilots:read",
-    "client:pilots:write",
     "client:scim",
 ]
 PRINCIPALS = HUMANS + CLIENTS
@@ -53,7 +64,7 @@ def _client_scope(principal: str, family: str, action: str) -> Expect:
 def _pilot_side(principal: str, obj: str, action: str, own: bool) -> Expect:
     if principal.startswith("client:"):
         verdict = _client_scope(principal, "pilots", action)
-        # HR systems act on pilots only where the contract says so; creating is undecided.
+        # HR systems act on pilots only where the API contract says so; creating is undecided.
         return OPEN if verdict is ALLOW and action not in READS else verdict
     if action in READS:
         if principal == "erin" and own and obj in {"cycle", "opportunity"}:
@@ -81,7 +92,7 @@ def _pilot_side_write(principal: str, obj: str, action: str, own: bool) -> Expec
     if principal == "bob":
         return ALLOW if own else DENY
     if principal == "alice":
-        return OPEN  # the portfolio right is a read right; the brief does not say more
+        return OPEN  # "sees the portfolio" is a read right; "People and roles" says no more
     return DENY  # supervisors do not edit pilots or workgroups
 
 

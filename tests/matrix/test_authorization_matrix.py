@@ -141,6 +141,14 @@ def test_each_role_gets_exactly_what_the_product_rules_allow(endpoint, side, cas
     if not _route_exists(endpoint.path(cast, side)):
         CELLS["cells skipped (endpoint not built)"] += len(PRINCIPALS)
         pytest.skip(f"{endpoint.method.upper()} {endpoint.path(cast, side)} is not built yet")
+    failures = _failures(endpoint, side, cast)
+    assert not failures, f"{endpoint.method.upper()} {endpoint.path(cast, side)}\n" + "\n".join(
+        failures
+    )
+
+
+def _failures(endpoint: Endpoint, side: str, cast, *, count: bool = True) -> list[str]:
+    """Every principal tried on one row and side; what went wrong, one line each."""
     marker = endpoint.marker(cast, side) if endpoint.marker else None
     failures = []
     for principal in PRINCIPALS:
@@ -150,10 +158,30 @@ def test_each_role_gets_exactly_what_the_product_rules_allow(endpoint, side, cas
         if endpoint.scope and principal.startswith("client:"):
             expect = Expect.ALLOW if principal == f"client:{endpoint.scope}" else Expect.DENY
         seen = _request(endpoint, principal, cast, side)
-        CELLS[f"cells {expect.value}"] += 1
+        if count:
+            CELLS[f"cells {expect.value}"] += 1
         problem = _verdict(endpoint, expect, seen, marker)
         if problem:
             failures.append(f"{principal} ({expect.value}): {problem}")
-    assert not failures, f"{endpoint.method.upper()} {endpoint.path(cast, side)}\n" + "\n".join(
-        failures
-    )
+    return failures
+
+
+def _row(note: str, channel: str, action: str) -> Endpoint:
+    return next(e for e in ENDPOINTS if (e.note, e.channel, e.action) == (note, channel, action))
+
+
+@pytest.mark.parametrize("channel", ["api", "web"])
+def test_the_matrix_catches_an_injected_leak(channel, cast, monkeypatch):
+    """Break the approval rule on purpose (everyone may take every move): the harness must
+    report the sponsor and the others who now approve, on the page and the API alike."""
+    monkeypatch.setattr("pilots.permissions.can_take_move", lambda user, pilot, name: True)
+    failures = _failures(_row("approve", channel, "lifecycle"), "A", cast, count=False)
+    assert any(line.startswith("bob (deny): LEAK") for line in failures), failures
+
+
+@pytest.mark.parametrize("channel", ["api", "web"])
+def test_the_matrix_catches_a_sponsor_let_into_their_workgroups(channel, cast, monkeypatch):
+    monkeypatch.setattr("pilots.permissions.check_not_sponsor", lambda *a, **k: None)
+    monkeypatch.setattr("pilots.workgroups.check_not_sponsor", lambda *a, **k: None)
+    failures = _failures(_row("sponsor-supervises", channel, "create"), "A", cast, count=False)
+    assert any(line.startswith("bob (deny): LEAK") for line in failures), failures

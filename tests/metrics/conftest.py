@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from metrics.models import MetricDefinition
 from metrics.services import observations_upsert
-from pilots.models import Pilot, PilotStatus, Workgroup
+from pilots.models import Pilot, PilotStatus
+from tests.factories import PilotFactory, WorkgroupFactory
 
 START = dt.date(2026, 6, 1)  # a Monday
 
@@ -58,19 +59,11 @@ def hours_saved(db):
 
 @pytest.fixture
 def pilot(bob, carol, dan, org):
-    pilot = Pilot.objects.create(
-        name="Claims redefined",
-        approach="work_redefinition",
-        vision="v",
-        pain_point="p",
-        demonstration_project="d",
-        sponsor=bob.person,
-        org_unit=org,
-        planned_start=START,
-        review_date=START + dt.timedelta(weeks=26),
+    pilot = PilotFactory(
+        name="Claims redefined", sponsor=bob.person, org_unit=org, planned_start=START
     )
-    Workgroup.objects.create(pilot=pilot, name="Carol's team", supervisor=carol.person)
-    Workgroup.objects.create(pilot=pilot, name="Dan's team", supervisor=dan.person)
+    WorkgroupFactory(pilot=pilot, name="Carol's team", supervisor=carol.person)
+    WorkgroupFactory(pilot=pilot, name="Dan's team", supervisor=dan.person)
     return pilot
 
 

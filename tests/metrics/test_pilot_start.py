@@ -10,7 +10,7 @@ from core.errors import DomainError
 from metrics.models import Baseline
 from pilots import services
 from pilots.models import Pilot, PilotStatus
-from tests.pilots.conftest import complete_charter, make_pilot, make_workgroup
+from tests.pilots.conftest import approve, complete_charter, make_pilot, make_workgroup
 
 from .conftest import weekly
 
@@ -21,7 +21,7 @@ AT = timezone.make_aware(dt.datetime(2026, 12, 1, 9))
 def approved(bob, carol):
     pilot = make_pilot(bob)
     complete_charter(make_workgroup(pilot, bob, carol), bob, carol)
-    return services.pilot_approve(pilot=pilot, by=bob)
+    return approve(pilot, bob)
 
 
 def test_starting_a_pilot_freezes_its_supervisors_baselines(approved, bob, carol, cases):

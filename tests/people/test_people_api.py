@@ -103,7 +103,7 @@ def test_updating_a_person_by_external_id(writer, org):
 
 def test_an_external_id_in_an_update_body_is_ignored(writer):
     Person.objects.create(external_id="E1", full_name="Old")
-    response = writer.put("/api/v1/people/E1/", {"external_id": "E2", "full_name": "New"})
+    response = writer.patch("/api/v1/people/E1/", {"external_id": "E2", "full_name": "New"})
     assert response.status_code == 200 and response.json()["external_id"] == "E1"
     assert not Person.objects.filter(external_id="E2").exists()
 

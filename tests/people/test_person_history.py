@@ -108,13 +108,14 @@ def test_the_history_is_paginated_and_costs_the_same_queries_at_any_length(
     hris.get("/api/v1/people/P-CAROL/")  # the token's first use is recorded once
     for n in range(3):
         hris.patch("/api/v1/people/P-CAROL/", {"full_name": f"Carol {n}"}, format="json")
-    # token, the person, their history records; the logins, API clients and org units
-    # named in them (one query per kind, whatever the number of records)
-    with django_assert_num_queries(6):
+    # token, the person, their history records, their login's role grants and withdrawals;
+    # the logins, API clients and org units named in them (one query per kind, whatever
+    # the number of records)
+    with django_assert_num_queries(7):
         assert _history(hris)["count"] == 4
     for n in range(40):
         hris.patch("/api/v1/people/P-CAROL/", {"full_name": f"Carol {n + 3}"}, format="json")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = _history(hris, page_size=10, page=2)
     assert page["count"] == 44 and len(page["results"]) == 10 and page["next"]
     assert hris.get("/api/v1/people/P-CAROL/history/?page=0").status_code == 400

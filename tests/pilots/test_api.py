@@ -6,8 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hrapi.models import SCOPES
 from pilots.models import Pilot, PilotStatus
-from tests.pilots.conftest import complete_charter, make_pilot, make_workgroup, running_pilot
+from tests.pilots.conftest import (
+    approve,
+    complete_charter,
+    make_pilot,
+    make_workgroup,
+    running_pilot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +99,12 @@ def test_a_running_pilot_can_no_longer_be_edited(api, bob, carol):
     assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
 
 
-def test_the_lifecycle_runs_over_the_api(api, bob, carol, org, pilot, workgroup):
+def test_the_lifecycle_runs_over_the_api(api, alice, bob, carol, org, pilot, workgroup):
     complete_charter(workgroup, bob, carol)
-    api.force_authenticate(bob)
     url = f"/api/v1/pilots/{pilot.pk}"
+    api.force_authenticate(alice)  # a portfolio leader other than the sponsor approves
     assert api.post(f"{url}/approve/", {}).json()["status"] == "approved"
+    api.force_authenticate(bob)
     assert api.post(f"{url}/start/", {}).json()["status"] == "running"
     assert api.post(f"{url}/review/", {}).json()["status"] == "reviewing"
     body = {"decision": "scale", "lessons_learned": "It works", "spread_to": [org.external_id]}
@@ -120,8 +128,8 @@ def test_an_early_stop_without_reason_is_a_400_naming_the_field(api, bob, carol)
 
 
 def test_starting_with_an_open_charter_is_a_409(api, bob, pilot, workgroup):
+    approve(pilot, bob)
     api.force_authenticate(bob)
-    api.post(f"/api/v1/pilots/{pilot.pk}/approve/", {})
     response = api.post(f"/api/v1/pilots/{pilot.pk}/start/", {})
     assert response.status_code == 409 and response.json()["code"] == "charters_incomplete"
 
@@ -145,7 +153,7 @@ def test_the_sponsor_adds_a_workgroup_over_the_api(api, bob, carol, pilot):
 def test_machine_clients_read_everything_but_never_write(client_with_scopes, bob, pilot):
     reader = client_with_scopes("pilots:read")
     assert api_names(reader) == ["Claims pilot"]
-    writer = client_with_scopes("pilots:read", "pilots:write")
+    writer = client_with_scopes(*SCOPES)  # whatever it holds, a machine acts on no pilot
     assert writer.post("/api/v1/pilots/", NEW).status_code == 403
     assert writer.post(f"/api/v1/pilots/{pilot.pk}/approve/", {}).status_code == 403
     assert pilot.transitions.count() == 0

@@ -5,6 +5,7 @@ import pytest
 from core.errors import DomainError, NotAllowed, StateConflict
 from pilots import services, workgroups
 from pilots.models import Charter
+from tests.pilots.conftest import approve
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_only_the_sponsor_confirms_the_assurance(workgroup, alice, carol):
 
 
 def test_a_pilot_cannot_start_until_every_charter_is_complete(pilot, workgroup, bob, carol):
-    services.pilot_approve(pilot=pilot, by=bob)
+    approve(pilot, bob)
     with pytest.raises(StateConflict, match="still open: Triage"):
         services.pilot_start(pilot=pilot, by=bob)
     _sign(workgroup, carol)

@@ -15,7 +15,7 @@ from pilots.models import (
     RunningAssignment,
     ScaleDecision,
 )
-from tests.pilots.conftest import running_pilot
+from tests.pilots.conftest import approve, running_pilot
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,14 @@ def test_the_table_allows_exactly_the_documented_moves():
     }
 
 
-def test_every_move_is_recorded_with_who_when_and_why(ready_pilot, bob):
+def test_every_move_is_recorded_with_who_when_and_why(alice, ready_pilot, bob):
     at = timezone.now() - timedelta(days=3)
     services.pilot_start(pilot=ready_pilot, by=bob, at=at, reason="Go")
     moves = list(PilotTransition.objects.filter(pilot=ready_pilot).order_by("id").values_list(
         "from_status", "to_status", "by__username", "reason"
     ))  # fmt: skip
     assert moves == [
-        ("draft", "approved", "bob", ""),
+        ("draft", "approved", "alice", ""),
         ("approved", "running", "bob", "Go"),
     ]
     assert ready_pilot.transitions.get(to_status="running").at == at
@@ -61,7 +61,9 @@ def test_a_draft_cannot_start_before_approval(pilot, workgroup, bob):
 def test_only_the_sponsor_takes_lifecycle_moves(pilot, alice, carol):
     for user in (alice, carol):
         with pytest.raises(NotAllowed):
-            services.pilot_approve(pilot=pilot, by=user)
+            services.pilot_stop(pilot=pilot, by=user)
+    with pytest.raises(NotAllowed):
+        services.pilot_approve(pilot=pilot, by=carol)  # approval: a portfolio leader's
     assert pilot.transitions.count() == 0
 
 
@@ -83,10 +85,10 @@ def _client():
     return api_client_create(name="hooks", scopes=["pilots:read"])[0]
 
 
-def test_a_pilot_without_workgroups_cannot_start(pilot, bob):
-    services.pilot_approve(pilot=pilot, by=bob)
-    with pytest.raises(StateConflict, match="at least one workgroup"):
-        services.pilot_start(pilot=pilot, by=bob)
+def test_a_pilot_without_workgroups_cannot_be_approved(pilot, bob):
+    with pytest.raises(StateConflict, match="at least one workgroup") as caught:
+        approve(pilot, bob)
+    assert caught.value.code == "no_workgroups"
 
 
 def test_stopping_before_the_patience_horizon_needs_a_reason(bob, carol):
@@ -168,7 +170,7 @@ def test_an_unknown_decision_is_a_clear_error(bob, carol):
 
 
 def test_the_viewer_sees_only_the_moves_they_may_take(pilot, bob, carol):
-    assert [m.name for m in lifecycle.available_moves(bob, pilot)] == ["approve", "stop"]
+    assert [m.name for m in lifecycle.available_moves(bob, pilot)] == ["stop"]
     assert lifecycle.available_moves(carol, pilot) == []
 
 

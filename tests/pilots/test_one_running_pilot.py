@@ -6,7 +6,13 @@ from django.db import IntegrityError, transaction
 from core.errors import DomainError
 from pilots import services, workgroups
 from pilots.models import PilotStatus, RunningAssignment
-from tests.pilots.conftest import complete_charter, make_pilot, make_workgroup, running_pilot
+from tests.pilots.conftest import (
+    approve,
+    complete_charter,
+    make_pilot,
+    make_workgroup,
+    running_pilot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +29,7 @@ def test_starting_a_pilot_with_someone_already_running_names_them(bob, carol, da
     second = make_pilot(bob, name="Billing pilot")
     group = make_workgroup(second, bob, dan, name="Billing", members=[erin])
     complete_charter(group, bob, dan)
-    services.pilot_approve(pilot=second, by=bob)
+    approve(second, bob)
     with pytest.raises(DomainError, match="Erin is already in the running pilot") as caught:
         services.pilot_start(pilot=second, by=bob)
     assert caught.value.code == "already_running"

@@ -72,8 +72,11 @@ def test_the_pilot_page_takes_the_same_queries_whatever_its_size(
     # supervisors, performance metrics, baselines, observation counts, re-baseline rights,
     # alerts; the evidence section (5): comparison set, settings, its versions, follow-up
     # plan, follow-up waves with their counts; the goals section (1): the goals the pilot
-    # serves. The member and supervisor pickers read no one: they search as one types.
-    with django_assert_num_queries(25):
+    # serves; the start checklist (2): seats in other running pilots, performance metrics
+    # (none here; with some, one more for the observations in the baseline window); whether
+    # the organisation allows its sponsor to self-approve (1: the Approve button). The member
+    # and supervisor pickers read no one: they search as one types.
+    with django_assert_num_queries(28):
         assert client.get(f"/pilots/{pilot.pk}/").status_code == 200
 
 
@@ -138,8 +141,21 @@ def test_the_pilot_page_shows_groups_ties_score_and_charter(client, bob, pilot, 
     page = client.get(f"/pilots/{pilot.pk}/").content.decode()
     assert "Finance · daily, strong" in page
     assert "Low self-containment" in page and "Carol" in page and "Erin" in page
-    assert "Before approving: self-containment is low" in page
     assert "not signed" in page and "Confirm the assurance for Carol" in page
+
+
+def test_another_leader_approving_a_low_score_is_warned_and_asked_to_acknowledge(
+    client, alice, bob, pilot, workgroup
+):
+    prefix = f"tie{workgroup.pk}"
+    tie = {f"{prefix}-counterpart": "Finance", f"{prefix}-frequency": 4, f"{prefix}-strength": 3}
+    client.force_login(bob)
+    client.post(f"/pilots/workgroups/{workgroup.pk}/ties/", tie)
+    assert 'data-move="approve"' not in client.get(f"/pilots/{pilot.pk}/").content.decode()
+    client.force_login(alice)
+    page = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    assert 'data-move="approve"' in page and "below 50: ties to other groups" in page
+    assert 'name="acknowledge_low_containment"' in page
 
 
 def test_a_bad_tie_is_shown_again_with_its_messages(client, bob, pilot, workgroup):

@@ -32,8 +32,8 @@ ACTIONS = {
     "read api": ("api", "get", lambda p, w: f"/api/v1/pilots/{p.pk}/", None, "readers"),
     "edit page": ("web", "post", lambda p, w: f"/pilots/{p.pk}/edit/", _pilot_form("E"), "sponsor"),
     "patch api": ("api", "patch", lambda p, w: f"/api/v1/pilots/{p.pk}/", {"name": "E"}, "sponsor"),
-    "approve page": ("web", "post", lambda p, w: f"/pilots/{p.pk}/move/approve/", {}, "sponsor"),
-    "approve api": ("api", "post", lambda p, w: f"/api/v1/pilots/{p.pk}/approve/", {}, "sponsor"),
+    "approve page": ("web", "post", lambda p, w: f"/pilots/{p.pk}/move/approve/", {}, "approver"),
+    "approve api": ("api", "post", lambda p, w: f"/api/v1/pilots/{p.pk}/approve/", {}, "approver"),
     "add tie": (
         "web", "post", lambda p, w: f"/pilots/workgroups/{w.pk}/ties/",
         {"tie-counterpart": "x"}, "sponsor",
@@ -55,6 +55,8 @@ def allowed(principal: str, side: str, rule: str) -> bool:
         return principal == "alice" or (own and principal in {"bob", "carol", "erin"})
     if rule == "sponsor":
         return own and principal == "bob"
+    if rule == "approver":  # a portfolio leader other than the sponsor (separation of duties)
+        return principal == "alice"
     return own and principal == "carol"  # the workgroup's supervisor
 
 

@@ -27,9 +27,10 @@ def cases(db):
 
 
 @pytest.fixture
-def story(api, bob, carol, erin, dan, cases):
+def story(api, alice, bob, carol, erin, dan, cases):
     """Bob sets the pilot up over the API and through the services (as bob), carol signs,
-    it starts without data (a stated reason), bob re-baselines and drops dan."""
+    alice (a portfolio leader, not the sponsor) approves, it starts without data (a stated
+    reason), bob re-baselines and drops dan."""
     api.force_authenticate(bob)
     answer = api.post(
         "/api/v1/pilots/",
@@ -47,8 +48,10 @@ def story(api, bob, carol, erin, dan, cases):
         workgroups.tie_add(workgroup=group, by=bob, counterpart="Legal", frequency=3, strength=2)
     with acting_as(user=carol):
         complete_charter(group, bob, carol)
+    api.force_authenticate(alice)
     answer = api.post(f"/api/v1/pilots/{pilot.pk}/approve/", {"reason": "Ready"}, format="json")
     assert answer.status_code == 200, answer.content
+    api.force_authenticate(bob)
     with acting_as(user=bob):
         workgroups.workgroup_member_remove(workgroup=group, by=bob, person=dan.person)
     api.post(
@@ -87,7 +90,7 @@ def test_the_pilots_history_tells_who_did_what_and_why(story, api, bob):
     approval = next(
         e for e in entries if e["subject"]["type"] == "pilot" and approved in e["changes"]
     )
-    assert (approval["actor"], approval["reason"]) == ({"type": "user", "name": "bob"}, "Ready")
+    assert (approval["actor"], approval["reason"]) == ({"type": "user", "name": "alice"}, "Ready")
     removed = next(e for e in entries if e["action"] == "deleted")
     assert (removed["subject"]["name"], removed["actor"]["name"]) == ("Dan in Triage", "bob")
     signed = [

@@ -9,8 +9,9 @@ import pytest
 
 from coaching.models import Cycle, Opportunity, Stage
 from metrics.models import MetricDefinition, Observation
-from pilots.models import Approach, Pilot, PilotStatus, Workgroup, WorkgroupMember
+from pilots.models import Approach, Pilot, PilotStatus
 from portfolio.models import OrganisationSettings
+from tests.factories import PilotFactory, make_workgroup
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -23,28 +24,16 @@ def at(day: date | str, hour: int = 10) -> datetime:
 def make_pilot(sponsor, *, name="Claims", approach=Approach.WORK_REDEFINITION, **extra):
     started = extra.pop("started_at", START)
     status = extra.pop("status", PilotStatus.RUNNING)
-    return Pilot.objects.create(
+    return PilotFactory(
         name=name,
         approach=approach,
-        vision="People find and fix what slows customers down.",
-        pain_point="Claims wait weeks.",
-        demonstration_project="Same-day claims triage.",
         sponsor=sponsor.person,
         planned_start=(started or START).date(),
-        review_date=(started or START).date() + timedelta(weeks=30),
+        review_after_weeks=30,
         status=status,
         started_at=started,
         **extra,
     )
-
-
-def make_workgroup(pilot, supervisor, *, name="Triage", members=(), cadence_days=14):
-    workgroup = Workgroup.objects.create(
-        pilot=pilot, name=name, supervisor=supervisor.person, cadence_days=cadence_days
-    )
-    for member in members:
-        WorkgroupMember.objects.create(workgroup=workgroup, person=member.person)
-    return workgroup
 
 
 def make_cycle(workgroup, *, number, started, completed=None):

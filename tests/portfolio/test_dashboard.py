@@ -57,8 +57,9 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_number_of_pilots(
     # session, user, user and group permissions (2), pilots, settings, totals, month
     # rollups, the page's workgroups with cadence and self-containment sums, freshness,
     # groups (menu roles), filter choices: sponsors, org units, effect snapshots, follow-up
-    # waves with their counts (evidence), the supervisors' weekly splits (strategic share)
-    with django_assert_num_queries(16):
+    # waves with their counts (evidence), the supervisors' weekly splits (strategic share),
+    # the cycles' confidence (the confidence chart and column)
+    with django_assert_num_queries(17):
         response = client.get(URL)
     assert len(response.context["rows"]) == size
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.demo import DemoContext
+from demo import portfolio as portfolio_demo
+from demo.steps import DemoContext
 from metrics.models import MetricDefinition, Observation
 from pilots.models import Approach, Pilot
-from portfolio import demo
 from portfolio.models import OrganisationSettings
 from portfolio.selectors import dashboard_rows
 
@@ -44,7 +44,7 @@ def started_pilots(alice, carol, dan):
 
 def run() -> DemoContext:
     ctx = DemoContext(seed=42, people=50, pilots=6, months=9)
-    demo.seed(ctx)
+    portfolio_demo.seed(ctx)
     return ctx
 
 
@@ -53,7 +53,7 @@ def test_the_demo_sets_the_rate_and_the_value_and_efficiency_metrics(started_pil
     settings = OrganisationSettings.load()
     assert (settings.hourly_rate, settings.currency) == (Decimal("65.00"), "EUR")
     units = dict(MetricDefinition.objects.values_list("key", "unit"))
-    assert {k: units[k] for k in demo.DEFINITIONS} == {
+    assert {k: units[k] for k in portfolio_demo.DEFINITIONS} == {
         "value_created": "EUR",
         "hours_saved": "hours",
         "cost_saved": "EUR",

@@ -133,6 +133,8 @@ def _pages(cast) -> list[tuple[str, str]]:
         ("hilda", "/integrations/"),
         ("hilda", "/integrations/webhooks/"),
         ("hilda", "/metrics/imports/"),
+        ("hilda", "/people/"),
+        ("hilda", f"/people/{side.member.external_id}/"),
     ]
     return pages
 

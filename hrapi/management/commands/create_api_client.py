@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from hrapi.models import SCOPES
+from hrapi.models import RETIRED_SCOPES, SCOPES
 from hrapi.services import api_client_create
 
 
@@ -26,6 +26,9 @@ class Command(BaseCommand):
             client, raw = api_client_create(name=name.strip(), scopes=wanted)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        for scope in sorted(set(wanted) & set(RETIRED_SCOPES)):
+            reason = RETIRED_SCOPES[scope]
+            self.stderr.write(f"Scope {scope!r} is retired and was left out: {reason}.")
         self.stderr.write(
             f"Created API client {client.name!r} with scopes {', '.join(client.scopes)}. "
             "Store this token now: it is shown only once."
