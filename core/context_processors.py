@@ -2,6 +2,7 @@
 
 from core.roles import Role, is_hr_admin, roles_of, sees_portfolio
 from goals.permissions import can_read_goals
+from people.permissions import can_list_people
 
 
 def roles(request):
@@ -13,5 +14,6 @@ def roles(request):
         "is_supervisor": Role.SUPERVISOR in held,
         "is_member": Role.MEMBER in held,
         "is_hr_admin": is_hr_admin(user),
+        "lists_people": can_list_people(user),
         "reads_goals": can_read_goals(user),
     }

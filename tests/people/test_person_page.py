@@ -47,6 +47,15 @@ def test_the_menu_and_the_home_page_lead_hr_admins_there(client, hilda, carol):
     assert 'href="/people/"' not in client.get("/").content.decode()
 
 
+def test_portfolio_leaders_who_may_read_the_people_pages_find_them_in_the_menu(client, alice, bob):
+    client.force_login(alice)
+    assert 'href="/people/">People</a>' in client.get("/pilots/").content.decode()
+    assert client.get("/people/").status_code == 200
+    client.force_login(bob)  # a leader without the portfolio: neither the page nor the link
+    assert 'href="/people/"' not in client.get("/pilots/").content.decode()
+    assert client.get("/people/").status_code == 403
+
+
 @pytest.mark.parametrize(
     "path", ["/people/%00/", "/people/a%00b/history/", "/people/%F0%9F%98%80/"]
 )
