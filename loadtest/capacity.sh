@@ -10,39 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${1:-8}
 phase=${2:-30s}
-bin=.venv/bin
-port=${LOAD_PORT:-$("$bin/python" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
-: "${DATABASE_URL:?set DATABASE_URL (the database is migrated and seeded)}"
-workdir=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-export DEBUG=false ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false TRUSTED_PROXIES=127.0.0.1
-export DJANGO_SETTINGS_MODULE=loadtest.settings API_THROTTLE_RATE=1000000/min AXES_ENABLED=false
-SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
-WEBHOOK_SECRET_KEY=$("$bin/python" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY WEBHOOK_SECRET_KEY
-
-echo "== preparing the database"
-"$bin/python" manage.py migrate --no-input -v0
-"$bin/python" manage.py collectstatic --no-input -v0
-"$bin/python" manage.py seed_demo ${LOAD_SEED_ARGS:-} >/dev/null
-"$bin/python" loadtest/prepare.py "$workdir/cast.json"
+# shellcheck source=loadtest/common.sh
+source loadtest/common.sh
+export API_THROTTLE_RATE=1000000/min AXES_ENABLED=false
+prepare_database
 
 workers=${LOAD_WORKERS:-$(nproc)}
 echo "== gunicorn on 127.0.0.1:$port, $workers workers"
-"$bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" \
-  --timeout 60 --access-logfile /dev/null >"$workdir/gunicorn.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 60); do
-  kill -0 "${pids[0]}" 2>/dev/null || { cat "$workdir/gunicorn.log"; exit 1; }
-  curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break
-  sleep 0.5
-done
+start_gunicorn "$workers"
+wait_for_gunicorn
 
 status=0
 run_phase() {  # name, users, spawn rate, user classes...

@@ -155,14 +155,13 @@ class _OrgUnitPaths:
 
     def _set_queryset(self, queryset):
         if queryset is not None:
-            queryset = queryset.order_by().with_tree_fields().tree_fields(tree_names="name")
+            queryset = queryset.with_paths()
         super()._set_queryset(queryset)
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
     def label_from_instance(self, obj):
-        names = getattr(obj, "tree_names", None)
-        return " › ".join(names) if names else obj.name
+        return obj.path
 
 
 class OrgUnitChoiceField(_OrgUnitPaths, forms.ModelChoiceField):

@@ -15,6 +15,9 @@ class OrgUnitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+PATH_SEPARATOR = " › "
+
+
 class OrgUnitQuerySet(TreeQuerySet):
     """The org tree through django-tree-queries (`with_tree_fields()`, `ancestors()`): the
     `parent` key is the tree's edge, so no column is added."""
@@ -25,6 +28,11 @@ class OrgUnitQuerySet(TreeQuerySet):
 
     def with_parent(self):
         return self.select_related("parent")
+
+    def with_paths(self):
+        """In tree order, each unit with `path` ("Claims › Claims team 1"), in this one query
+        (the recursive query collects the names along the way)."""
+        return self.order_by().with_tree_fields().tree_fields(tree_names="name")
 
 
 class OrgUnit(models.Model):
@@ -54,6 +62,12 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def path(self) -> str:
+        """The unit's path from its root; read from `with_paths()`, else its name alone."""
+        names = getattr(self, "tree_names", None)
+        return PATH_SEPARATOR.join(names) if names else self.name
 
 
 class PersonQuerySet(models.QuerySet):

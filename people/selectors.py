@@ -57,8 +57,7 @@ def org_unit_paths(units) -> dict[int, str]:
     pks = {u.pk for u in units if u is not None}
     if not pks:
         return {}
-    tree = OrgUnit.objects.with_tree_fields().tree_fields(tree_names="name").filter(pk__in=pks)
-    return {unit.pk: " › ".join(unit.tree_names) for unit in tree}
+    return {unit.pk: unit.path for unit in OrgUnit.objects.with_paths().filter(pk__in=pks)}
 
 
 def people_list(queryset):
