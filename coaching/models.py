@@ -112,6 +112,12 @@ class Cycle(models.Model):
             models.Index(fields=["workgroup", "stage"], name="cycle_workgroup_stage_idx"),
             # Cadence reads each group's latest cycle start (dashboard, reminders, My groups).
             models.Index(fields=["workgroup", "-started_at"], name="cycle_workgroup_started_idx"),
+            # The incremental rollup refresh reads a stale month's completed cycles.
+            models.Index(
+                fields=["workgroup", "adaptation_done_at"],
+                condition=models.Q(stage="completed"),
+                name="cycle_workgroup_completed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -206,7 +212,16 @@ class Opportunity(models.Model):
     class Meta:
         ordering = ["-found_at", "-id"]
         verbose_name_plural = "opportunities"
-        indexes = [models.Index(fields=["workgroup", "status"], name="opportunity_wg_status_idx")]
+        indexes = [
+            models.Index(fields=["workgroup", "status"], name="opportunity_wg_status_idx"),
+            # The incremental rollup refresh reads a stale month's found and addressed ones.
+            models.Index(fields=["workgroup", "found_at"], name="opportunity_wg_found_idx"),
+            models.Index(
+                fields=["workgroup", "addressed_at"],
+                condition=models.Q(status="addressed"),
+                name="opportunity_wg_addressed_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -123,16 +123,19 @@ def facts_sql(group: str = "pilot", *, cells: bool = False, metric_ids: str = ""
     `cells`, only the facts of the `cells` CTE's (pilot_id, lo, hi) month ranges."""
     key = "w.pilot_id" if group == "pilot" else "w.id"
 
-    def in_cells(month: str) -> str:
+    def source(table: str, alias: str, at: str) -> str:
+        """`table` joined to its workgroup; with `cells`, reached from the cells through
+        (workgroup, timestamp) indexes, so a refresh reads the stale months' rows, not the
+        whole table (a timestamp's month is >= lo and < hi exactly when the timestamp is)."""
         if not cells:
-            return ""
+            return f"FROM {table} {alias} JOIN pilots_workgroup w ON w.id = {alias}.workgroup_id"
         return (
-            " AND EXISTS (SELECT 1 FROM cells cell WHERE cell.pilot_id = w.pilot_id "  # noqa: S608
-            f"AND {month} >= cell.lo AND {month} < cell.hi)"
+            "FROM cells cell JOIN pilots_workgroup w ON w.pilot_id = cell.pilot_id "
+            f"JOIN {table} {alias} ON {alias}.workgroup_id = w.id "
+            f"AND {alias}.{at} >= cell.lo AND {alias}.{at} < cell.hi"
         )
 
     hours, money = f"LOWER(unit) IN ({_hours_list()})", "UPPER(unit) IN (%s, 'MONEY')"
-    opportunities = "FROM coaching_opportunity op JOIN pilots_workgroup w ON w.id = op.workgroup_id"
     realised = "COALESCE(op.realised_efficiency, 0)"
     parts = [
         _select(
@@ -147,22 +150,21 @@ def facts_sql(group: str = "pilot", *, cells: bool = False, metric_ids: str = ""
                 "0",
                 "1",
             ],
-            f"{opportunities} WHERE op.status = 'addressed' AND op.addressed_at IS NOT NULL"
-            + in_cells(_month("op.addressed_at")),
+            f"{source('coaching_opportunity', 'op', 'addressed_at')} "
+            "WHERE op.status = 'addressed' AND op.addressed_at IS NOT NULL",
         ),
         _select(
             key,
             _month("op.found_at"),
             ["0"] * 5 + ["1", "0"],
-            f"{opportunities} WHERE 1 = 1" + in_cells(_month("op.found_at")),
+            source("coaching_opportunity", "op", "found_at"),
         ),
         _select(
             key,
             _month("c.adaptation_done_at"),
             ["0"] * 4 + ["1", "0", "0"],
-            "FROM coaching_cycle c JOIN pilots_workgroup w ON w.id = c.workgroup_id "
-            "WHERE c.stage = 'completed' AND c.adaptation_done_at IS NOT NULL"
-            + in_cells(_month("c.adaptation_done_at")),
+            f"{source('coaching_cycle', 'c', 'adaptation_done_at')} "
+            "WHERE c.stage = 'completed' AND c.adaptation_done_at IS NOT NULL",
         ),
     ]
     if group == "pilot":
