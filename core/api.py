@@ -204,7 +204,9 @@ class StableOrderingFilter(OrderingFilter):
                 )
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
-            ordering.append("pk")
+            # Ties go the way of the last key, so (key, id) indexes serve either direction
+            # (a backward scan): `-updated_at, pk` would sort the whole table for one page.
+            ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
         return ordering
 
     def get_schema_operation_parameters(self, view):
