@@ -470,6 +470,10 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+REPORTS = {
+    "full": (BENCH / "results.json", BENCH / "RESULTS.md"),
+    "xl": (BENCH / "results_xl.json", BENCH / "RESULTS_xl.md"),
+}
 GROWTH_SOURCES = {
     "small": OUT / "results_small.json",
     "full": BENCH / "results.json",
@@ -484,7 +488,8 @@ def _figure(value):
 
 
 def growth_markdown() -> str:
-    """Each row's figure at small, full and xl (whichever runs exist), and xl ÷ full."""
+    """Each figure at small, full and xl (whichever runs exist), and xl ÷ full: the measured
+    side of every row and what it is compared with, each once."""
     reports = {}
     for name, path in GROWTH_SOURCES.items():
         if path.exists():
@@ -495,35 +500,60 @@ def growth_markdown() -> str:
         "",
         "## Growth with the organisation",
         "",
-        "Each figure (ms, or rows/s for ingest) at each scale that has been run; "
+        "Each figure (ms, rows/s for ingest, bytes or MB where the figure says so) at each "
+        "scale that has been run; "
         + ", ".join(f"{n} run {r['finished_at']}" for n, r in reports.items())
-        + ".",
+        + ". xl has 10× full's people, pilots, workgroups, observations and cycles.",
         "",
         "| Scenario | Figure | small | full | xl | xl ÷ full |",
         "|---|---|---|---|---|---|",
     ]
-
-    def keyed(report):
-        seen, out = {}, {}
-        for row in report["rows"]:
-            n = seen[row["scenario"]] = seen.get(row["scenario"], 0) + 1
-            out[(row["scenario"], n)] = row
-        return out
-
-    by_scale = {name: keyed(r) for name, r in reports.items()}
-    for key, row in by_scale["full"].items():
-        cells = []
-        for name in ("small", "full", "xl"):
-            other = by_scale.get(name, {}).get(key)
-            cells.append(_figure(other["value"]) if other else None)
-        label = re.sub(r"\s*[\d,.]+\s*(ms|rows/s|KB)\b.*", "", row["figure"]) or row["figure"]
+    figures: dict[tuple[str, str], dict[str, float]] = {}
+    for name in ("full", "small", "xl"):  # full first: its rows give the order
+        for row in reports.get(name, {}).get("rows", []):
+            sides = ((row["figure"], row["value"]), (row["limit"], row.get("limit_value")))
+            for text, value in sides:
+                number = _figure(value)
+                # A limit measured at the reference scale ("at 50,400 rows …") is another
+                # scale's figure, already in its own column.
+                if text and number is not None and not text.startswith("at "):
+                    key = (row["scenario"], _label(text))
+                    figures.setdefault(key, {}).setdefault(name, number)
+    for (scenario, label), by_scale in figures.items():
+        cells = [by_scale.get(name) for name in ("small", "full", "xl")]
         ratio = _ratio(cells[2], cells[1])
         shown = ["–" if c is None else f"{c:,.1f}" for c in cells]
         lines.append(
-            f"| {key[0]} | {label} | {' | '.join(shown)} | "
+            f"| {scenario} | {label} | {' | '.join(shown)} | "
             f"{'–' if ratio is None else f'{ratio}×'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+NUMBER = r"\d[\d,]*(?:\.\d+)?"
+UNIT = r"\s*(ms|rows/s|KB|MB|×)"
+
+
+def _label(text: str) -> str:
+    """A figure's words without its measured numbers, so a row has the same label at every
+    scale ("1377.8 ms, 0 rows added" → "0 rows added"; "3,232 rows/s" → "rows/s")."""
+    words = re.split(r"\s+—", text)[0]
+    while re.search(r"\([^()]*\)", words):
+        words = re.sub(r"\s*\([^()]*\)", "", words)
+    words = re.sub(rf"\bat {NUMBER} rows\b", "", words)
+    unit = re.search(NUMBER + UNIT, words)
+    words = re.sub(NUMBER + UNIT, "", words)
+    words = re.sub(r"\d+(?:,\d{3})+(?:\.\d+)?|\d+\.\d+", "", words)
+    label = re.sub(r"\s+", " ", words).strip(" ,;:→")
+    return label or (unit.group(1) if unit else text)
+
+
+def write_reports() -> None:
+    """Write RESULTS.md (full) and RESULTS_xl.md (xl) again from their JSON files, with
+    the growth table as it stands: `python -m bench.run --rewrite`."""
+    for json_path, md_path in REPORTS.values():
+        if json_path.exists():
+            md_path.write_text(markdown(json.loads(json_path.read_text())) + growth_markdown())
 
 
 def main(argv=None) -> int:
@@ -531,7 +561,13 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", choices=["small", "full", "xl"], default="small")
     parser.add_argument("--reuse", action="store_true", help="keep existing bench databases")
     parser.add_argument("--runs", type=int)
+    parser.add_argument(
+        "--rewrite", action="store_true", help="only write the reports again from the JSON"
+    )
     args = parser.parse_args(argv)
+    if args.rewrite:
+        write_reports()
+        return 0
     scale, reference = args.scale, REFERENCE[args.scale]
     runs = args.runs or RUNS[scale]
     urls = {"main": database_url(scale), "reference": database_url(reference)}
@@ -565,10 +601,9 @@ def main(argv=None) -> int:
         "rows": build_rows(main_results, reference_results, scale),
         "measurements": {"main": main_results, "reference": reference_results},
     }
-    json_path, md_path = {
-        "full": (BENCH / "results.json", BENCH / "RESULTS.md"),
-        "xl": (BENCH / "results_xl.json", BENCH / "RESULTS_xl.md"),
-    }.get(scale, (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md"))
+    json_path, md_path = REPORTS.get(
+        scale, (OUT / f"results_{scale}.json", OUT / f"RESULTS_{scale}.md")
+    )
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
     md_path.write_text(markdown(report) + growth_markdown())
     print(md_path.read_text())
