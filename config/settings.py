@@ -5,6 +5,8 @@ inline, email to the console and DEBUG on. `DEBUG=false` is production mode.
 """
 
 import ipaddress
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,13 +208,21 @@ if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
 
 AUTHENTICATION_BACKENDS = [
     *(
-        ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+        ["axes.backends.AxesStandaloneBackend", "accounts.backends.PasswordBackend"]
         if LOCAL_PASSWORDS
         else []
     ),
     # Sessions started by single sign-on load through it; it never checks a password.
     "accounts.backends.OidcSessionBackend",
 ]
+# Password checks hash slowly on purpose; at most this many at once on the machine (one core
+# stays free for signed-in people during a rush of logins), the others wait their turn.
+PASSWORD_CHECKS_AT_ONCE = env.int(
+    "PASSWORD_CHECKS_AT_ONCE", default=max(1, (os.cpu_count() or 2) - 1)
+)
+PASSWORD_CHECK_LOCKS = env.str(
+    "PASSWORD_CHECK_LOCKS", default=str(Path(tempfile.gettempdir()) / "redefine-password-checks")
+)
 # A reset link works once (Django's token changes with the password) and for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"

@@ -31,8 +31,10 @@ prepare_database() {  # migrated, static files, the demo, and the logins and tok
 }
 
 start_gunicorn() {  # workers; its pid is pids[0]
+  # Threads as in production (docker-compose.yml): a request waiting for its turn to hash a
+  # password (accounts.backends) must not hold up the requests behind it in its worker.
   "$bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$port" --workers "$1" \
-    --timeout 60 --access-logfile /dev/null >"$workdir/gunicorn.log" 2>&1 &
+    --threads 4 --timeout 60 --access-logfile /dev/null >"$workdir/gunicorn.log" 2>&1 &
   pids+=($!)
 }
 

@@ -54,7 +54,7 @@ for name in ('supervisor', 'supervisor2'):
     user = User.objects.get(username=name)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+    session[BACKEND_SESSION_KEY] = 'accounts.backends.PasswordBackend'
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     keys.append(session.session_key)
