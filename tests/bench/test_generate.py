@@ -74,3 +74,19 @@ def test_generating_twice_at_the_same_scale_gives_identical_tables():
         _drop(server, "redefine_bench_unittest")
     assert first["rows"] == second["rows"]
     assert first["rows"]["people_person"] == 30 and first["rows"]["coaching_cycle"] == 60
+
+
+def test_the_xl_scale_asks_for_more_disk_than_its_measured_14_gb_database():
+    assert SCALES["xl"].disk_bytes > 14e9
+    assert SCALES["full"].disk_bytes > 1.4e9
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the generator only runs on PostgreSQL")
+def test_a_scale_too_big_for_the_servers_disk_stops_before_anything_is_dropped():
+    from bench.generate import check_disk
+
+    huge = Scale("huge", 10, 1, 1, 10**15, 1)
+    said = []
+    with pytest.raises(SystemExit, match="Not enough disk"):
+        check_disk(huge, database_url("small"), said.append)
+    assert "needs about" in said[0]
