@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from coaching import services
@@ -28,20 +27,8 @@ from coaching.serializers import (
     OpportunitySerializer,
     ReasonSerializer,
 )
-from hrapi.permissions import HasScopeOrUserPermission, client_of, visible
-
-
-class WritesNeedASupervisorSession(BasePermission):
-    """Machine clients read; only a person (the workgroup's supervisor) writes."""
-
-    message = (
-        "Coaching cycles and opportunities are written by the workgroup's supervisor in "
-        "their own session; API clients may only read them."
-    )
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or client_of(request) is None
-
+from core.api import ValidatedInput
+from hrapi.permissions import HasScopeOrUserPermission, WritesNeedAPerson, visible
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `{code, message, fields}`."),
@@ -63,16 +50,17 @@ def _writes(request_serializer, response, description: str, created: bool = Fals
     )
 
 
-class _CoachingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _CoachingViewSet(
+    ValidatedInput, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     scope = "pilots"
-    permission_classes = [HasScopeOrUserPermission, WritesNeedASupervisorSession]
+    permission_classes = [HasScopeOrUserPermission, WritesNeedAPerson]
+    person_writes_message = (
+        "Coaching cycles and opportunities are written by the workgroup's supervisor in "
+        "their own session; API clients may only read them."
+    )
     # Ids are integers: anything else is a 404 from the router, never a ValueError later.
     lookup_value_regex = r"[0-9]+"
-
-    def _input(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def _visible_cycle(self, pk) -> Cycle:
         return get_object_or_404(visible(Cycle.objects.all(), self.request), pk=pk)
@@ -109,7 +97,7 @@ class CycleViewSet(_CoachingViewSet):
         created=True,
     )
     def create(self, request):
-        data = self._input(CycleStartSerializer)
+        data = self.validated_input(CycleStartSerializer)
         workgroup = get_object_or_404(
             workgroups_in_coaching_view(request.user), pk=data["workgroup"]
         )
@@ -120,7 +108,9 @@ class CycleViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"])
     def data(self, request, pk=None):
         cycle = self._visible_cycle(pk)
-        services.cycle_save_data(cycle=cycle, by=request.user, **self._input(CycleDataSerializer))
+        services.cycle_save_data(
+            cycle=cycle, by=request.user, **self.validated_input(CycleDataSerializer)
+        )
         return self._answer(cycle)
 
     @_writes(
@@ -133,7 +123,7 @@ class CycleViewSet(_CoachingViewSet):
     def actions(self, request, pk=None):
         cycle = self._visible_cycle(pk)
         added = services.cycle_add_action(
-            cycle=cycle, by=request.user, **self._input(CycleActionCreateSerializer)
+            cycle=cycle, by=request.user, **self.validated_input(CycleActionCreateSerializer)
         )
         return Response(CycleActionSerializer(added).data, status=status.HTTP_201_CREATED)
 
@@ -141,7 +131,7 @@ class CycleViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"])
     def reflection(self, request, pk=None):
         cycle = self._visible_cycle(pk)
-        data = self._input(CycleReflectionSerializer)
+        data = self.validated_input(CycleReflectionSerializer)
         services.cycle_save_reflection(cycle=cycle, by=request.user, **data)
         return self._answer(cycle)
 
@@ -149,7 +139,7 @@ class CycleViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"])
     def adaptation(self, request, pk=None):
         cycle = self._visible_cycle(pk)
-        data = self._input(CycleAdaptationSerializer)
+        data = self.validated_input(CycleAdaptationSerializer)
         services.cycle_save_adaptation(cycle=cycle, by=request.user, **data)
         return self._answer(cycle)
 
@@ -163,7 +153,7 @@ class CycleViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"], url_path="complete-stage")
     def complete_stage(self, request, pk=None):
         cycle = self._visible_cycle(pk)
-        stage = self._input(CompleteStageSerializer).get("stage")
+        stage = self.validated_input(CompleteStageSerializer).get("stage")
         services.cycle_complete_stage(cycle=cycle, by=request.user, stage=stage)
         return self._answer(cycle)
 
@@ -171,7 +161,9 @@ class CycleViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"])
     def abandon(self, request, pk=None):
         cycle = self._visible_cycle(pk)
-        services.cycle_abandon(cycle=cycle, by=request.user, **self._input(ReasonSerializer))
+        services.cycle_abandon(
+            cycle=cycle, by=request.user, **self.validated_input(ReasonSerializer)
+        )
         return self._answer(cycle)
 
 
@@ -202,7 +194,7 @@ class OpportunityViewSet(_CoachingViewSet):
         created=True,
     )
     def create(self, request):
-        data = self._input(OpportunityCreateSerializer)
+        data = self.validated_input(OpportunityCreateSerializer)
         cycle = self._visible_cycle(data.pop("cycle"))
         return self._answer(
             services.opportunity_add(cycle=cycle, by=request.user, **data),
@@ -217,7 +209,7 @@ class OpportunityViewSet(_CoachingViewSet):
     @action(detail=True, methods=["post"])
     def address(self, request, pk=None):
         opportunity = self.get_object()
-        data = self._input(OpportunityAddressSerializer)
+        data = self.validated_input(OpportunityAddressSerializer)
         cycle_id = data.pop("cycle")
         cycle = self._visible_cycle(cycle_id) if cycle_id else None
         services.opportunity_address(opportunity=opportunity, by=request.user, cycle=cycle, **data)
@@ -228,6 +220,6 @@ class OpportunityViewSet(_CoachingViewSet):
     def drop(self, request, pk=None):
         opportunity = self.get_object()
         services.opportunity_drop(
-            opportunity=opportunity, by=request.user, **self._input(ReasonSerializer)
+            opportunity=opportunity, by=request.user, **self.validated_input(ReasonSerializer)
         )
         return self._answer(opportunity)

@@ -44,6 +44,7 @@ from coaching.selectors import (
 )
 from coaching.services import DONE_AT_FIELD, STAGE_ORDER
 from core.errors import DomainError
+from core.forms import errors_onto
 from people.models import Person
 from pilots.models import PilotStatus
 
@@ -239,15 +240,6 @@ def _field_messages(error: DomainError) -> list[str]:
     return [message for messages_ in error.fields.values() for message in messages_]
 
 
-def _attach_error(form, error: DomainError) -> None:
-    for field, errors in (error.fields or {"": [error.message]}).items():
-        target = field if field in form.fields else None
-        for message in errors:
-            form.add_error(target, message)
-    if error.fields and not any(f in form.fields for f in error.fields):
-        form.add_error(None, error.message)
-
-
 # Where each form of the cycle page lives, so a refused one is shown in its own place.
 FORM_PLACE = {
     "data_form": Stage.DATA,
@@ -289,7 +281,7 @@ def _submit(request, cycle: Cycle, *, form, form_name: str, write: Callable, anc
             message = write(form.cleaned_data)
         except DomainError as refusal:
             error = refusal
-            _attach_error(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, message)
             if request.htmx:

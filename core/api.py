@@ -8,27 +8,26 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.api_guard import UNSAFE_MESSAGE, UnsafeText
-from core.errors import DomainError
+from core.errors import DomainError, InvalidRows
 
 BULK_FIELD = re.compile(r"^rows\[(?P<index>\d+)\]\.(?P<field>[^.\[]+)")
 
 
-class InvalidRows(exceptions.APIException):
-    """A bulk request had bad rows: nothing was written; every bad row is reported."""
+class ValidatedInput:
+    """For action views: `self.validated_input(Serializer)` is the request body, validated
+    (a 400 `invalid` with the fields otherwise)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid_rows"
-
-    def __init__(self, errors: list[dict]):
-        super().__init__("Some rows are invalid; nothing was written.")
-        self.errors = errors
+    def validated_input(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
 
 
 def _flatten(detail) -> list[str]:

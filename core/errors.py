@@ -27,3 +27,14 @@ class NotAllowed(DomainError):
 
     code = "permission_denied"
     status = 403
+
+
+class InvalidRows(DomainError):
+    """A batch (bulk API request, CSV import) had bad rows: nothing was written. `errors`
+    lists every bad row as {"index", "field", "message"}; the API answers `invalid_rows`."""
+
+    code = "invalid_rows"
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("Some rows are invalid; nothing was written.")
+        self.errors = errors

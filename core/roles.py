@@ -54,7 +54,8 @@ def ensure_role_groups() -> None:
     from django.contrib.auth.models import Group, Permission
 
     grants = {
-        Role.LEADER: ["pilots.add_pilot"],
+        # Leaders act through the pilots rules (pilots/permissions.py), not Django permissions.
+        Role.LEADER: [],
         PORTFOLIO_GROUP: ["pilots.view_portfolio"],
         Role.SUPERVISOR: [],
         Role.MEMBER: [],
@@ -85,4 +86,5 @@ def ensure_role_groups() -> None:
             wanted += list(
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.add(*wanted)
+        # Exactly these: a permission dropped from the list leaves the group at the next migrate.
+        group.permissions.set(wanted)

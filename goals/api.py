@@ -7,24 +7,16 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.api import ValidatedInput
 from goals import services
 from goals.filters import GoalFilter
 from goals.models import Goal, GoalContribution
 from goals.progress import progress_book
 from goals.serializers import ContributionWriteSerializer, GoalSerializer, GoalWriteSerializer
-from hrapi.permissions import HasScopeOrUserPermission, client_of, visible
+from hrapi.permissions import HasScopeOrUserPermission, WritesNeedAPerson, visible
 from pilots.models import Pilot
-
-
-class WritesNeedAPerson(BasePermission):
-    message = "Goals are set by people in their own session; API clients may only read them."
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or client_of(request) is None
-
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `{code, message, fields}`."),
@@ -49,6 +41,7 @@ ERRORS = {
     ),
 )
 class GoalViewSet(
+    ValidatedInput,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -56,6 +49,9 @@ class GoalViewSet(
 ):
     scope = "goals"
     permission_classes = [HasScopeOrUserPermission, WritesNeedAPerson]
+    person_writes_message = (
+        "Goals are set by people in their own session; API clients may only read them."
+    )
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
     ordering_fields = ["title", "period_start", "period_end", "created_at"]
@@ -71,9 +67,8 @@ class GoalViewSet(
         return context
 
     def _input(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        """The body, validated, with its pilot (if any) one the caller may see."""
+        data = self.validated_input(serializer_class, **kwargs)
         if data.get("pilot") is not None:
             data["pilot"] = get_object_or_404(
                 visible(Pilot.objects.all(), self.request), pk=data["pilot"]

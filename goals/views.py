@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.forms import errors_onto
 from core.health import figures_freshness
 from goals import services
 from goals.filters import GoalFilter
@@ -24,14 +25,6 @@ from portfolio.selectors import pilot_totals
 def _readers_only(user) -> None:
     if not can_read_goals(user):
         raise PermissionDenied("Goals are for people with a role in Redefine.")
-
-
-def _errors_onto(form, error: DomainError) -> None:
-    for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _visible_goal(request, pk) -> Goal:
@@ -131,7 +124,7 @@ def _save_goal(request, form, goal, write):
         try:
             saved = write(form.cleaned_data)
         except DomainError as error:
-            _errors_onto(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, "Goal saved.")
             return redirect("goals:detail", pk=saved.pk)

@@ -43,6 +43,17 @@ def visible(queryset, request):
     return queryset.visible_to(request.user)
 
 
+class WritesNeedAPerson(BasePermission):
+    """Machine clients read; only a person writes, in their own session. The view's
+    `person_writes_message` says who writes it."""
+
+    message = "API clients may only read this; a person writes it in their own session."
+
+    def has_permission(self, request, view):
+        self.message = getattr(view, "person_writes_message", self.message)
+        return request.method in SAFE_METHODS or client_of(request) is None
+
+
 class HumanWritesNeedHrAdmin(BasePermission):
     """People write HR data only as HR admins; machine clients are judged by their scopes."""
 

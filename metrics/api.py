@@ -21,13 +21,13 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import IdCursorPagination, InvalidRows
+from core.api import IdCursorPagination
 from core.api_writes import ConditionalMixin, require_every_field
-from core.roles import is_hr_admin, sees_portfolio
 from hrapi.permissions import HasScopeOrUserPermission, HumanWritesNeedHrAdmin, client_of, visible
 from metrics.filters import BaselineFilter, ObservationFilter
 from metrics.ingest import Writer
 from metrics.models import Baseline, MetricDefinition, Observation
+from metrics.permissions import can_read_metrics_of
 from metrics.protection import protected_metrics
 from metrics.serializers import (
     BaselineSerializer,
@@ -38,7 +38,6 @@ from metrics.serializers import (
     ProtectedMetricSerializer,
 )
 from metrics.services import (
-    InvalidObservationRows,
     MetricInUse,
     metric_definition_create,
     metric_definition_delete,
@@ -138,10 +137,7 @@ class ObservationBulkView(APIView):
     def post(self, request):
         if not isinstance(request.data, dict) or not isinstance(request.data.get("rows"), list):
             ObservationBulkSerializer(data=request.data).is_valid(raise_exception=True)
-        try:
-            result = observations_upsert(rows=request.data["rows"], by=writer_of(request))
-        except InvalidObservationRows as exc:
-            raise InvalidRows(exc.errors) from exc
+        result = observations_upsert(rows=request.data["rows"], by=writer_of(request))
         return Response(BulkResultSerializer(result.as_dict()).data)
 
 
@@ -164,13 +160,6 @@ class BaselineViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible(Baseline.objects.select_related("person", "metric"), self.request)
-
-
-def may_read_metrics_of(request, person: Person) -> bool:
-    if client_of(request) is not None:
-        return True
-    user = request.user
-    return is_hr_admin(user) or sees_portfolio(user) or person.user_id == user.pk
 
 
 PROTECTED_DOC = (
@@ -203,7 +192,7 @@ class ProtectedMetricsView(APIView):
     )
     def get(self, request, external_id: str):
         person = get_object_or_404(Person, external_id=external_id)
-        if not may_read_metrics_of(request, person):
+        if client_of(request) is None and not can_read_metrics_of(request.user, person):
             # Same answer as an unknown person: nobody learns whose metrics exist.
             raise NotFound()
         period = PeriodSerializer(data=request.query_params)

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.outbox import enqueue
-from metrics.ingest import FIELDS, IngestResult, Writer, validate_rows, write_rows
+from metrics.ingest import FIELDS, IngestResult, Writer, validate_rows
 from metrics.models import ImportJob, ImportStatus
+from metrics.services import observations_write
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,7 @@ def _process(job: ImportJob) -> None:
         return
     total, writer = IngestResult(), Writer(import_job_id=job_id, user_id=job.created_by_id)
     for start in range(0, len(clean), CHUNK):
-        with transaction.atomic():
-            total.add(write_rows(clean[start : start + CHUNK], by=writer))
+        total.add(observations_write(clean[start : start + CHUNK], by=writer))
         ImportJob.objects.filter(pk=job_id).update(rows_done=min(start + CHUNK, len(clean)))
     ImportJob.objects.filter(pk=job_id).update(**total.as_dict())
     _finish(job_id, ImportStatus.DONE)

@@ -99,18 +99,11 @@ class ObservationQuerySet(models.QuerySet):
         return self.filter(period_start__gte=start, period_end__lte=end)
 
     def visible_to(self, user):
-        """HR admins and portfolio leaders read every observation; a supervisor reads the
-        observations about themselves; everybody else reads none."""
-        from core.roles import is_hr_admin, sees_portfolio
+        """The observations `user` reads (metrics.permissions.readable_observations)."""
+        from metrics.permissions import readable_observations
 
-        if is_hr_admin(user) or sees_portfolio(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            subject_type=SubjectType.PERSON,
-            subject_id__in=Person.objects.filter(user=user).values("pk"),
-        )
+        readable = readable_observations(user)
+        return self if readable is None else self.filter(readable)
 
     def update(self, **kwargs):
         if set(kwargs) - SUPERSEDE_FIELDS or kwargs.get("is_current", False):
@@ -221,14 +214,12 @@ class Observation(models.Model):
 
 class BaselineQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Same rule as observations: HR and portfolio leaders all, a supervisor their own."""
-        from core.roles import is_hr_admin, sees_portfolio
+        """The baselines `user` reads (metrics.permissions.readable_baselines): the pilot
+        page's rule, so the page and the API list the same baselines."""
+        from metrics.permissions import readable_baselines
 
-        if is_hr_admin(user) or sees_portfolio(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(person__user=user)
+        readable = readable_baselines(user)
+        return self if readable is None else self.filter(readable)
 
     def in_force(self):
         """Only the latest version of each (pilot, person, metric)."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import palette
 from core.charts import plotly_text
 from metrics.models import Baseline, BelowBaselineAlert, Observation
+from metrics.permissions import can_rebaseline, sees_every_baseline_of
 from metrics.protection import ProtectedMetric, protected_metrics, protection_window
 from people.models import Person
 from pilots.models import Pilot
@@ -218,35 +219,27 @@ def _status(rows: list[Baseline], pilot: Pilot) -> str:
     return "frozen"
 
 
-def sees_every_baseline_of(pilot: Pilot, user) -> bool:
-    """The sponsor, portfolio leaders and HR admins read every supervisor's baselines of a
-    pilot; a supervisor only their own; other people who can see the pilot none."""
-    from core.roles import is_hr_admin, sees_portfolio
-
-    is_sponsor = pilot.sponsor.user_id is not None and pilot.sponsor.user_id == user.pk
-    return is_sponsor or sees_portfolio(user) or is_hr_admin(user)
-
-
 def pilot_baselines_for(pilot: Pilot, *, user=None, client=None):
     """The pilot's baselines (every version) this reader may see: a machine client with
-    `metrics:read` all of them, a person by `sees_every_baseline_of`."""
+    `metrics:read` all of them, a person by `metrics.permissions.sees_every_baseline_of`."""
     baselines = Baseline.objects.filter(pilot=pilot).select_related("metric")
     if client is not None:
         return baselines if client.has_scope("metrics:read") else baselines.none()
-    if sees_every_baseline_of(pilot, user):
+    if sees_every_baseline_of(user, pilot):
         return baselines
     return baselines.filter(person__user=user) if user.is_authenticated else baselines.none()
 
 
 def pilot_baselines_context(pilot: Pilot, user) -> dict:
-    """What `templates/metrics/_pilot_baselines.html` needs (see `sees_every_baseline_of`)."""
+    """What `templates/metrics/_pilot_baselines.html` needs (who sees whose baselines:
+    `metrics.permissions.sees_every_baseline_of`)."""
     from metrics.forms import RebaselineForm
 
-    is_sponsor = pilot.sponsor.user_id is not None and pilot.sponsor.user_id == user.pk
     status = pilot_baseline_status(pilot)
-    if not sees_every_baseline_of(pilot, user):
+    if not sees_every_baseline_of(user, pilot):
         status = [s for s in status if s.person.user_id == user.pk]
+    may_rebaseline = can_rebaseline(user, pilot) and pilot.started_at
     return {
         "baseline_status": status,
-        "rebaseline_form": RebaselineForm(pilot=pilot) if is_sponsor and pilot.started_at else None,
+        "rebaseline_form": RebaselineForm(pilot=pilot) if may_rebaseline else None,
     }

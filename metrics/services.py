@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from core.errors import DomainError, StateConflict
+from core.errors import InvalidRows, StateConflict
 from core.outbox import enqueue
-from metrics.ingest import IngestResult, Writer, validate_rows, write_rows
+from metrics.ingest import CleanRow, IngestResult, Writer, validate_rows, write_rows
 from metrics.models import MEANING, MetricDefinition
 
 # What a metric in use keeps: its key (observations and HR systems name it) and its meaning.
@@ -55,16 +55,6 @@ def metric_definition_delete(*, metric: MetricDefinition) -> None:
     metric.delete()
 
 
-class InvalidObservationRows(DomainError):
-    """A batch had bad rows; `errors` lists them as {"index", "field", "message"}."""
-
-    code = "invalid_rows"
-
-    def __init__(self, errors: list[dict]):
-        super().__init__("Some rows are invalid; nothing was written.")
-        self.errors = errors
-
-
 @transaction.atomic
 def observations_upsert(
     *, rows: list[dict], check_alerts: bool = True, by: Writer | None = None
@@ -73,21 +63,27 @@ def observations_upsert(
 
     An identical current row is left unchanged; a different value adds a new row that
     supersedes the old one (kept, no longer current); an unknown key is created.
-    Raises InvalidObservationRows listing every bad row; nothing is written then. New rows
+    Raises InvalidRows listing every bad row; nothing is written then. New rows
     record `by`: the API client, user or import that wrote them.
     """
     clean, errors = validate_rows(rows)
     if errors:
-        raise InvalidObservationRows(errors)
+        raise InvalidRows(errors)
+    result = observations_write(clean, by=by or Writer())
+    if check_alerts and (result.created or result.updated):
+        enqueue("metrics.tasks.alerts_check_below_baseline")
+    return result
+
+
+def observations_write(clean: list[CleanRow], *, by: Writer) -> IngestResult:
+    """Write validated rows in one transaction: the one write path of the bulk API and the
+    CSV import (which validates the whole file first, then writes it chunk by chunk)."""
     try:
         with transaction.atomic():
-            result = write_rows(clean, by=by or Writer())
+            return write_rows(clean, by=by)
     except IntegrityError as exc:
         # Another ingest wrote the same natural key between our read and our write.
         raise StateConflict(
             "A concurrent import wrote some of these observations; send the batch again.",
             code="concurrent_write",
         ) from exc
-    if check_alerts and (result.created or result.updated):
-        enqueue("metrics.tasks.alerts_check_below_baseline")
-    return result

@@ -17,8 +17,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.api import InvalidRows
-from core.errors import DomainError, NotAllowed, StateConflict
+from core.errors import DomainError, InvalidRows, NotAllowed, StateConflict
 from core.history import acting_as, bulk_create_recorded, bulk_update_recorded, record_created
 from core.roles import GRANTABLE_ROLES, is_hr_admin
 from core.sessions import sessions_end_for

@@ -12,11 +12,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.api import ValidatedInput
 from core.serializers import HistoryEntrySerializer, HistoryPageSerializer
-from hrapi.permissions import HasScopeOrUserPermission, client_of, visible
+from hrapi.permissions import HasScopeOrUserPermission, WritesNeedAPerson, client_of, visible
 from pilots import services, workgroups
 from pilots.filters import PilotFilter, WorkgroupFilter
 from pilots.models import Pilot, Workgroup
@@ -30,17 +30,6 @@ from pilots.serializers import (
     WorkgroupCreateSerializer,
     WorkgroupSerializer,
 )
-
-
-class WritesNeedAPerson(BasePermission):
-    message = (
-        "Pilots are set up and moved by their sponsor in a personal session; API clients may "
-        "only read them."
-    )
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or client_of(request) is None
-
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `{code, message, fields}`."),
@@ -68,14 +57,13 @@ def _documented(request, response, description: str, created: bool = False):
     )
 
 
-class _PilotsViewSet(viewsets.GenericViewSet):
+class _PilotsViewSet(ValidatedInput, viewsets.GenericViewSet):
     scope = "pilots"
     permission_classes = [HasScopeOrUserPermission, WritesNeedAPerson]
-
-    def _input(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    person_writes_message = (
+        "Pilots are set up and moved by their sponsor in a personal session; API clients may "
+        "only read them."
+    )
 
 
 @extend_schema_view(
@@ -110,7 +98,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
         created=True,
     )
     def create(self, request):
-        data = self._input(PilotWriteSerializer)
+        data = self.validated_input(PilotWriteSerializer)
         pilot = services.pilot_create(by=request.user, **data)
         return self._answer(pilot, status.HTTP_201_CREATED)
 
@@ -122,7 +110,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
     )
     def partial_update(self, request, pk=None):
         pilot = self.get_object()
-        data = self._input(PilotWriteSerializer, partial=True)
+        data = self.validated_input(PilotWriteSerializer, partial=True)
         data.pop("sponsor", None)  # set once, at creation
         services.pilot_update(pilot=pilot, by=request.user, data=data)
         return self._answer(pilot)
@@ -145,7 +133,9 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         pilot = self.get_object()
-        services.pilot_approve(pilot=pilot, by=request.user, **self._input(PilotMoveSerializer))
+        services.pilot_approve(
+            pilot=pilot, by=request.user, **self.validated_input(PilotMoveSerializer)
+        )
         return self._answer(pilot)
 
     @_documented(
@@ -158,14 +148,18 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         pilot = self.get_object()
-        services.pilot_start(pilot=pilot, by=request.user, **self._input(PilotStartSerializer))
+        services.pilot_start(
+            pilot=pilot, by=request.user, **self.validated_input(PilotStartSerializer)
+        )
         return self._answer(pilot)
 
     @_documented(PilotMoveSerializer, PilotSerializer, "Begin the review of a running pilot.")
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         pilot = self.get_object()
-        services.pilot_review(pilot=pilot, by=request.user, **self._input(PilotMoveSerializer))
+        services.pilot_review(
+            pilot=pilot, by=request.user, **self.validated_input(PilotMoveSerializer)
+        )
         return self._answer(pilot)
 
     @_documented(
@@ -177,7 +171,9 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
         pilot = self.get_object()
-        services.pilot_stop(pilot=pilot, by=request.user, **self._input(PilotMoveSerializer))
+        services.pilot_stop(
+            pilot=pilot, by=request.user, **self.validated_input(PilotMoveSerializer)
+        )
         return self._answer(pilot)
 
     @_documented(
@@ -189,7 +185,9 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PilotsView
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         pilot = self.get_object()
-        services.pilot_decide(pilot=pilot, by=request.user, **self._input(PilotDecideSerializer))
+        services.pilot_decide(
+            pilot=pilot, by=request.user, **self.validated_input(PilotDecideSerializer)
+        )
         return self._answer(pilot)
 
 
@@ -224,7 +222,7 @@ class WorkgroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Pilots
         created=True,
     )
     def create(self, request):
-        data = self._input(WorkgroupCreateSerializer)
+        data = self.validated_input(WorkgroupCreateSerializer)
         pilot = get_object_or_404(visible(Pilot.objects.all(), request), pk=data.pop("pilot"))
         workgroup = workgroups.workgroup_create(pilot=pilot, by=request.user, **data)
         return Response(

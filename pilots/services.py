@@ -207,6 +207,9 @@ def pilot_start(
 ) -> Pilot:
     """Start the pilot: every charter complete, every person free of other running pilots;
     seats taken, baselines frozen and the event published, all or nothing."""
+    # pilots → metrics and evidence: the start is where the pilot freezes what those apps
+    # hold (baselines, the comparison group). Imported here because both import
+    # pilots.models; the dependency is real and one way (neither imports pilots.services).
     from evidence.services import comparison_freeze_for_start
     from metrics.baselines import baselines_freeze_for_start
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
+from core.forms import errors_onto
 from goals.permissions import can_set_pilot_goals
 from goals.services import pilot_goals_set
 from pilots import lifecycle, readiness, services, workgroups
@@ -55,15 +56,6 @@ CONFIRMED = {
 
 PILOTS_PER_PAGE = 50
 HISTORY_PER_PAGE = 100
-
-
-def form_errors_from(form, error: DomainError) -> None:
-    """Show a service's refusal on the form: per field where it names one, else on top."""
-    for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def visible_pilot(request, pk, queryset=None) -> Pilot:
@@ -116,7 +108,7 @@ def create(request):
                 pilot = services.pilot_create(by=request.user, **data)
                 _set_goals(request, pilot, chosen_goals)
         except DomainError as error:
-            form_errors_from(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, "Pilot created as a draft. Add its workgroups next.")
             return redirect("pilots:detail", pk=pilot.pk)
@@ -144,7 +136,7 @@ def edit(request, pk):
                 services.pilot_update(pilot=pilot, by=request.user, data=form.cleaned_data)
                 _set_goals(request, pilot, form.cleaned_data.get("goals", []))
         except DomainError as error:
-            form_errors_from(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, "Pilot saved.")
             return redirect("pilots:detail", pk=pilot.pk)
@@ -252,7 +244,7 @@ def move(request, pk, name):
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:
-        form_errors_from(form, error)
+        errors_onto(form, error)
         messages.error(request, error.message)
         return render_page(request, pk, bound={"move": form}, status=error.status)
     messages.success(request, f"Pilot {pilot.get_status_display().lower()}.")
@@ -270,7 +262,7 @@ def decide(request, pk):
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except DomainError as error:
-            form_errors_from(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, f"Decision recorded: the pilot is {pilot.status}.")
             return redirect("pilots:detail", pk=pk)
@@ -299,7 +291,7 @@ def charter(request, workgroup_id):
             try:
                 workgroups.charter_sign(workgroup=workgroup, by=request.user, **form.cleaned_data)
             except DomainError as error:
-                form_errors_from(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, "Charter signed. Thank you for coaching this group.")
                 return redirect("pilots:charter", workgroup_id=workgroup.pk)

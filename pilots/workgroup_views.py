@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotAllowed
+from core.forms import errors_onto
 from pilots import lifecycle, readiness, workgroups
 from pilots.forms import InitiativeForm, MemberForm, TieForm, WorkgroupEditForm, WorkgroupForm
 from pilots.models import CompetingInitiative, Tie, Workgroup
-from pilots.views import form_errors_from, render_page, visible_pilot
+from pilots.views import render_page, visible_pilot
 
 
 def _page(pilot_id: int, anchor: str = "") -> str:
@@ -35,7 +36,7 @@ def _submit(request, *, pilot_id, key, form, write, done: str, anchor: str = "")
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except DomainError as error:
-            form_errors_from(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, done)
             return redirect(_page(pilot_id, anchor))

@@ -4,11 +4,11 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from core.api import ValidatedInput
 from core.errors import NotAllowed
-from hrapi.permissions import HasScopeOrUserPermission, client_of, visible
+from hrapi.permissions import HasScopeOrUserPermission, WritesNeedAPerson, visible
 from weekly.filters import WeeklySplitFilter
 from weekly.models import WeeklySplit
 from weekly.serializers import (
@@ -17,14 +17,6 @@ from weekly.serializers import (
     WeeklySplitWriteSerializer,
 )
 from weekly.services import split_record
-
-
-class OwnSessionWrites(BasePermission):
-    message = "Supervisors record their own week in their own session; API clients only read."
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or client_of(request) is None
-
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: `{code, message, fields}`."),
@@ -42,9 +34,14 @@ ERRORS = {
     ),
     retrieve=extend_schema(responses={200: WeeklySplitSerializer, 404: ERRORS[404]}),
 )
-class WeeklySplitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WeeklySplitViewSet(
+    ValidatedInput, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     scope = "people"
-    permission_classes = [HasScopeOrUserPermission, OwnSessionWrites]
+    permission_classes = [HasScopeOrUserPermission, WritesNeedAPerson]
+    person_writes_message = (
+        "Supervisors record their own week in their own session; API clients only read."
+    )
     serializer_class = WeeklySplitSerializer
     filterset_class = WeeklySplitFilter
     ordering_fields = ["week", "created_at", "updated_at"]
@@ -55,18 +52,13 @@ class WeeklySplitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return visible(WeeklySplit.objects.with_person(), self.request)
 
-    def _input(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     @extend_schema(
         request=WeeklySplitWriteSerializer,
         responses={201: WeeklySplitSerializer, 200: WeeklySplitSerializer, **ERRORS},
         description="Record your own week (201), or change it while it is open (200).",
     )
     def create(self, request):
-        data = self._input(WeeklySplitWriteSerializer)
+        data = self.validated_input(WeeklySplitWriteSerializer)
         person = getattr(request.user, "person", None)
         if person is None:
             raise NotAllowed("Supervisors record their own week in their own session.")
@@ -81,7 +73,7 @@ class WeeklySplitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     def partial_update(self, request, pk=None):
         entry = self.get_object()
-        data = self._input(WeeklySplitPatchSerializer)
+        data = self.validated_input(WeeklySplitPatchSerializer)
         entry, _ = split_record(
             person=entry.person,
             week=entry.week,

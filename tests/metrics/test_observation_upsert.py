@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
+from core.errors import InvalidRows
 from metrics.ingest import Writer, validate_rows, write_rows
 from metrics.models import Observation
-from metrics.services import InvalidObservationRows, observations_upsert
+from metrics.services import observations_upsert
 
 
 def row(**overrides):
@@ -58,7 +59,7 @@ def test_another_source_for_the_same_period_is_a_separate_observation(cases, car
 def test_a_bad_row_in_the_middle_writes_nothing_and_names_the_row_and_field(cases, carol):
     rows = [row(period_start=f"2026-0{m}-01", period_end=f"2026-0{m}-07") for m in (1, 2, 3)]
     rows[1]["value"] = "twelve"
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         observations_upsert(rows=rows)
     assert caught.value.errors == [
         {"index": 1, "field": "value", "message": "Enter a decimal number."}
@@ -82,20 +83,20 @@ def test_a_bad_row_in_the_middle_writes_nothing_and_names_the_row_and_field(case
     ],
 )
 def test_each_kind_of_bad_row_is_reported_with_its_field(cases, carol, overrides, field):
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         second = row(period_start="2026-05-11", period_end="2026-05-17") | overrides
         observations_upsert(rows=[row(), second])
     assert [(e["index"], e["field"]) for e in caught.value.errors] == [(1, field)]
 
 
 def test_a_duplicate_natural_key_within_the_batch_is_an_error(cases, carol):
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         observations_upsert(rows=[row(), row(value="3")])
     assert caught.value.errors[0]["index"] == 1
 
 
 def test_more_than_ten_thousand_rows_are_refused(cases, carol):
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         observations_upsert(rows=[row()] * 10_001)
     assert caught.value.errors[0]["field"] == "rows"
 
@@ -167,14 +168,14 @@ def test_values_are_stored_as_written_or_rounded_like_the_column(cases, carol, s
     "sent", ["10000000000000000", "-10000000000000000.5", "Infinity", "1e16", "", "1.2.3"]
 )
 def test_values_out_of_range_or_not_numbers_are_refused(cases, carol, sent):
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         observations_upsert(rows=[row(value=sent)])
     assert caught.value.errors[0]["field"] == "value"
 
 
 def test_the_first_missing_field_is_the_one_reported(cases, carol):
     incomplete = row(subject_type="", period_end=None)
-    with pytest.raises(InvalidObservationRows) as caught:
+    with pytest.raises(InvalidRows) as caught:
         observations_upsert(rows=[incomplete])
     assert caught.value.errors == [
         {"index": 0, "field": "subject_type", "message": "This field is required."}
