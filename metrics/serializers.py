@@ -1,6 +1,7 @@
 """Data shapes of the metrics API. Field names HR systems rely on are the contract's."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from core.api import StrictBooleanField, StrictCharField, StrictSlugField
@@ -73,6 +74,38 @@ class ObservationSerializer(serializers.ModelSerializer):
         if obs.subject_type == "person":
             return obs.person_external_id
         return str(obs.subject_id)
+
+    def to_representation(self, obs):
+        """The declared fields' output, built in one step: DRF would look up and format each
+        of the 14 fields through its own field object, 50 rows a page (40 % of the list's
+        time). The formatting that is not a plain attribute (decimal, timestamps) still goes
+        through the declared fields; a test compares this with DRF's generic output."""
+        formats = self._formats
+        superseded_at = obs.superseded_at
+        return {
+            "id": obs.pk,
+            "metric": obs.metric_key,
+            "subject_type": obs.subject_type,
+            "subject_id": self.get_subject_id(obs),
+            "period_start": obs.period_start.isoformat(),
+            "period_end": obs.period_end.isoformat(),
+            "value": formats["value"].to_representation(obs.value),
+            "source": obs.source,
+            "recorded_at": formats["recorded_at"].to_representation(obs.recorded_at),
+            "is_current": obs.is_current,
+            "superseded_at": (
+                None
+                if superseded_at is None
+                else formats["superseded_at"].to_representation(superseded_at)
+            ),
+            "supersedes": obs.supersedes_id,
+            "api_client": obs.api_client_name,
+            "import_job": obs.import_job_id,
+        }
+
+    @cached_property
+    def _formats(self) -> dict:
+        return {name: self.fields[name] for name in ("value", "recorded_at", "superseded_at")}
 
 
 class ObservationBulkSerializer(serializers.Serializer):

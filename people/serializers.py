@@ -1,5 +1,6 @@
 """Data shapes of people and org units in the API: the contract's field names, nothing more."""
 
+from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from core.api import StrictBooleanField
@@ -48,11 +49,29 @@ class PersonSerializer(serializers.ModelSerializer):
         from hrapi.permissions import client_of
         from people.permissions import person_fields_for
 
-        data = super().to_representation(person)
+        data = self.declared_representation(person)
         request = self.context.get("request")
         if request is None:
             return data
         return person_fields_for(data, person, user=request.user, client=client_of(request))
+
+    def declared_representation(self, person) -> dict:
+        """What the declared fields write, in one step instead of a field call per value
+        (lists are 50 people a page); a test compares it with DRF's generic output."""
+        org_unit, manager = person.org_unit, person.manager
+        return {
+            "external_id": person.external_id,
+            "full_name": person.full_name,
+            "email": person.email,
+            "org_unit_external_id": None if org_unit is None else org_unit.external_id,
+            "manager_external_id": None if manager is None else manager.external_id,
+            "active": person.active,
+            "updated_at": self._updated_at.to_representation(person.updated_at),
+        }
+
+    @cached_property
+    def _updated_at(self):
+        return self.fields["updated_at"]
 
 
 class OrgUnitRowSerializer(serializers.Serializer):
