@@ -102,6 +102,18 @@ BULK_DOC = (
 )
 
 
+LISTED_PERSON_FIELDS = (
+    "external_id",
+    "full_name",
+    "email",
+    "active",
+    "updated_at",
+    "user_id",
+    "org_unit__external_id",
+    "manager__external_id",
+)
+
+
 @extend_schema_view(
     update=extend_schema(description=PUT_DOC),
     partial_update=extend_schema(description=PATCH_DOC),
@@ -150,7 +162,10 @@ class PersonViewSet(_ExternalIdViewSet):
     deactivate = staticmethod(lambda obj: services.person_deactivate(person=obj))
 
     def get_queryset(self):
-        return visible(Person.objects.select_related("org_unit", "manager"), self.request)
+        people = Person.objects.select_related("org_unit", "manager")
+        if self.action == "list":  # what PersonSerializer writes, and the user it masks for
+            people = people.only(*LISTED_PERSON_FIELDS)
+        return visible(people, self.request)
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
