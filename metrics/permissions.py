@@ -4,7 +4,7 @@ API and the QuerySets' `visible_to` all ask here, so a page and an endpoint cann
 - HR admins and portfolio leaders read every person's observations and baselines.
 - A pilot's sponsor reads every baseline of that pilot (they decide on re-baselining).
 - Everybody else reads only their own.
-Machine clients are judged by their scopes, in the API (`core.api`), not here."""
+Machine clients are judged by their scopes, in the API (`hrapi.permissions`), not here."""
 
 from django.db.models import Q
 
